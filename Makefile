@@ -1,0 +1,69 @@
+# Kommune-Kari: `make run` starts Kari, `make test` checks everything. Both set up what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_DETERMINISTIC_OPS := 1
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+# The first Python 3.10 found (Rasa 3.6 supports nothing newer): PATH, then pyenv's versions.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
+TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml kari/nlu/*.py
+MODEL := models/current.tar.gz
+
+.PHONY: help install train kb run test validate stories pytest evaluate clean
+
+help:
+	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
+	@echo "make test  – set up, train if needed, validate the data and run every test"
+	@echo "make evaluate – NLU cross-validation and held-out report per written standard"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 was not found; install it (pyenv install 3.10.13) and run make again." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	@mkdir -p var/logs
+	@echo "Training the model (about 2 minutes) …"
+	@$(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) \
+		--out models --fixed-model-name current > var/logs/train.log 2>&1 \
+		|| { tail -n 15 var/logs/train.log >&2; echo "error: training failed; the whole log is in var/logs/train.log." >&2; exit 1; }
+	@touch $@
+
+kb: var/kb.stamp
+
+var/kb.stamp: $(VENV)/.installed $(wildcard data/knowledge/*.yml)
+	@mkdir -p var
+	$(PY) -m kari kb import --dir data/knowledge
+	@touch $@
+
+run: install train kb
+	@$(PY) -m kari run
+
+validate: install
+	$(RASA) data validate --fail-on-warnings --config config.yml --domain domain.yml --data $(TRAINING_DATA)
+
+stories: train
+	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
+
+pytest: install train
+	$(PY) -m pytest
+
+test: validate stories pytest
+
+evaluate: install
+	$(PY) -m kari.evaluation
+
+clean:
+	rm -rf models var results .pytest_cache

@@ -1,0 +1,144 @@
+"""NLU evaluation per written standard: held-out set and k-fold cross-validation.
+
+`make evaluate` (python -m kari.evaluation) trains Kari's pipeline and the pipeline `rasa init`
+generates on the same split, and prints intent macro-F1 for Nynorsk and Bokmål side by side,
+so every claim about the NLU can be reproduced with one command.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from kari.nlu.malform import detect_malform
+
+REPO = Path(__file__).resolve().parent.parent
+HOLDOUT = {"nn": REPO / "tests/nlu_holdout/nn.yml", "nb": REPO / "tests/nlu_holdout/nb.yml"}
+CONFIGS = {"kari": REPO / "config.yml", "rasa-default": REPO / "bench/rasa_default_config.yml"}
+FALLBACK = "nlu_fallback"
+
+
+def load_examples(path: Path | str) -> list[tuple[str, str]]:
+    """(text, intent) pairs of a Rasa NLU file or folder."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    """Macro-F1 over the true intents; a fallback counts as a wrong answer."""
+    from sklearn.metrics import f1_score
+
+    if not pairs:
+        return float("nan")
+    truth, predicted = zip(*pairs)
+    return float(f1_score(truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0))
+
+
+def train(config: Path, examples: list[tuple[str, str]], out: Path) -> Path:
+    from rasa.model_training import train_nlu
+
+    data = out / "train.yml"
+    write_nlu(examples, data)
+    return Path(train_nlu(str(config), str(data), str(out), fixed_model_name="nlu"))
+
+
+def write_nlu(examples: list[tuple[str, str]], path: Path) -> None:
+    by_intent: dict[str, list[str]] = defaultdict(list)
+    for text, intent in examples:
+        by_intent[intent].append(text)
+    lines = ['version: "3.1"', "nlu:"]
+    for intent, texts in by_intent.items():
+        lines += [f"- intent: {intent}", "  examples: |"]
+        lines += [f"    - {json.dumps(t, ensure_ascii=False)[1:-1]}" for t in texts]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def predict(model: Path, texts: list[str]) -> list[str]:
+    from rasa.core.agent import Agent
+
+    async def run() -> list[str]:
+        agent = Agent.load(str(model))
+        return [(await agent.parse_message(t))["intent"]["name"] for t in texts]
+
+    return asyncio.run(run())
+
+
+def holdout_scores(model: Path) -> dict[str, float]:
+    scores = {}
+    for standard, path in HOLDOUT.items():
+        examples = load_examples(path)
+        predicted = predict(model, [t for t, _ in examples])
+        scores[standard] = macro_f1([(i, p) for (_, i), p in zip(examples, predicted)])
+    return scores
+
+
+def folds(examples: list[tuple[str, str]], k: int, seed: int = 4242) -> list[list[int]]:
+    """Stratified folds: each intent's examples dealt round-robin after a seeded shuffle."""
+    by_intent: dict[str, list[int]] = defaultdict(list)
+    for index, (_, intent) in enumerate(examples):
+        by_intent[intent].append(index)
+    result: list[list[int]] = [[] for _ in range(k)]
+    rng = random.Random(seed)
+    for intent in sorted(by_intent):
+        indices = by_intent[intent]
+        rng.shuffle(indices)
+        for position, index in enumerate(indices):
+            result[position % k].append(index)
+    return result
+
+
+def cross_validation(config: Path, examples: list[tuple[str, str]], k: int) -> dict[str, float]:
+    """Macro-F1 per written standard (as the detector tags each test example) over k folds."""
+    pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for fold in folds(examples, k):
+        test = [examples[i] for i in fold]
+        held = set(fold)
+        train_set = [e for i, e in enumerate(examples) if i not in held]
+        with tempfile.TemporaryDirectory() as tmp:
+            model = train(config, train_set, Path(tmp))
+            predicted = predict(model, [t for t, _ in test])
+        for (text, intent), guess in zip(test, predicted):
+            pairs[detect_malform(text) or "unknown"].append((intent, guess))
+            pairs["all"].append((intent, guess))
+    return {standard: macro_f1(p) for standard, p in pairs.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kari.evaluation", description=__doc__)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--no-cross-validation", action="store_true")
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--report", type=Path, default=REPO / "results/nlu_evaluation.json")
+    args = parser.parse_args(argv)
+
+    examples = load_examples(REPO / "data/nlu")
+    report: dict[str, dict] = {}
+    for name in args.configs:
+        print(f"== {name}: training on {len(examples)} examples …", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            model = train(CONFIGS[name], examples, Path(tmp))
+            report[name] = {"holdout": holdout_scores(model)}
+        if not args.no_cross_validation:
+            print(f"== {name}: {args.folds}-fold cross-validation …", flush=True)
+            report[name]["cross_validation"] = cross_validation(CONFIGS[name], examples, args.folds)
+
+    print("\nIntent macro-F1 (nlu_fallback counts as wrong)")
+    print(f"{'pipeline':<14}{'set':<22}{'nn':>7}{'nb':>7}{'gap':>7}")
+    for name, parts in report.items():
+        for part, scores in parts.items():
+            gap = abs(scores["nn"] - scores["nb"]) * 100
+            print(f"{name:<14}{part:<22}{scores['nn']:>7.3f}{scores['nb']:>7.3f}{gap:>6.1f}p")
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(json.dumps(report, indent=2))
+    print(f"\nFull report: {args.report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Start and stop Kari's three servers: action server, Rasa server and web app.
+
+`python -m kari run` (what `make run` calls) starts them on the configured ports and stops
+them cleanly on Ctrl-C; the integration tests use the same `Stack` on free ports, so what is
+tested is what runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DEFAULT_MODEL = REPO / "models" / "current.tar.gz"
+
+
+class StackError(RuntimeError):
+    """Something an operator must fix; the message says what."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@dataclass
+class Stack:
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8080
+    model: Path = DEFAULT_MODEL
+    var_dir: Path = REPO / "var"
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.setdefault("KARI_DATABASE_URL", f"sqlite:///{self.var_dir / 'kari.db'}")
+        env.setdefault("KARI_TRACKER_DB_URL", f"sqlite:///{self.var_dir / 'tracker.db'}")
+        env.setdefault("KARI_ALLOWED_ORIGINS", f"http://localhost:{self.web_port} {self.web_url}")
+        env.update(self.extra_env)
+        env["KARI_ACTION_URL"] = f"{self.action_url}/webhook"
+        env["PYTHONPATH"] = str(REPO)
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        return env
+
+    def commands(self) -> dict[str, list[str]]:
+        origins = self.env()["KARI_ALLOWED_ORIGINS"].split()
+        return {
+            "actions": [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+                        "--port", str(self.action_port)],
+            "rasa": [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+                     "--port", str(self.rasa_port), "--endpoints", "endpoints.yml",
+                     "--credentials", "credentials.yml", "--cors", *origins],
+            "web": [str(VENV_BIN / "python"), "-m", "kari", "web", "--port", str(self.web_port),
+                    "--rasa-url", self.rasa_url],
+        }
+
+    def health_url(self, name: str) -> str:
+        return {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/",
+                "web": f"{self.web_url}/"}[name]
+
+    def check(self, names: tuple[str, ...]) -> None:
+        if "rasa" in names and not self.model.exists():
+            raise StackError(f"No trained model at {self.model}: run `make train` first.")
+        ports = {"actions": self.action_port, "rasa": self.rasa_port, "web": self.web_port}
+        for name in names:
+            if port_in_use(ports[name]):
+                raise StackError(f"Port {ports[name]} (for the {name} server) is already in use: "
+                                 f"stop what runs there or set another port (README, 'Ports').")
+
+    def start(self, names: tuple[str, ...] = ("actions", "rasa", "web"), timeout: float = 240) -> None:
+        self.check(names)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            self._start_one(name)
+        for name in names:
+            self._wait_ready(name, timeout)
+
+    def _start_one(self, name: str) -> None:
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            self.commands()[name], cwd=REPO, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+
+    def _wait_ready(self, name: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.processes[name].poll() is not None:
+                self.stop()
+                raise StackError(f"The {name} server stopped during start-up: see "
+                                 f"{self.log_dir / (name + '.log')}")
+            try:
+                if requests.get(self.health_url(name), timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise StackError(f"The {name} server did not answer within {timeout:.0f} s: see "
+                         f"{self.log_dir / (name + '.log')}")
+
+    def kill(self, name: str) -> None:
+        """Kill one server at once (SIGKILL), as a crash would."""
+        process = self.processes.pop(name)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kari run",
+                                     description="Start Kari's servers and stop them on Ctrl-C.")
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("KARI_RASA_PORT", 5005)))
+    parser.add_argument("--action-port", type=int,
+                        default=int(os.environ.get("KARI_ACTION_PORT", 5055)))
+    parser.add_argument("--web-port", type=int, default=int(os.environ.get("KARI_WEB_PORT", 8080)))
+    args = parser.parse_args(argv)
+    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
+    print("Starting Kari (loading the model takes about a minute) …", flush=True)
+    try:
+        stack.start()
+    except StackError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"\nKari is running:\n"
+          f"  demo page with the chat   {stack.web_url}/\n"
+          f"  Rasa (REST channel)       {stack.rasa_url}/webhooks/rest/webhook\n"
+          f"  Kari channel              {stack.rasa_url}/webhooks/kari/webhook\n"
+          f"  action server             {stack.action_url}\n"
+          f"  logs                      {stack.log_dir}\n"
+          f"Press Ctrl-C to stop.", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        while all(p.poll() is None for p in stack.processes.values()):
+            time.sleep(1)
+        dead = [n for n, p in stack.processes.items() if p.poll() is not None]
+        print(f"error: the {', '.join(dead)} server stopped: see {stack.log_dir}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping Kari …", flush=True)
+        return 0
+    finally:
+        stack.stop()
