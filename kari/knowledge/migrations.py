@@ -1,0 +1,128 @@
+"""Versioned schema migrations, applied in order by `upgrade()`.
+
+Why not Alembic: the schema is small, the migrations must run programmatically at start-up on both
+SQLite and PostgreSQL, and a table holding one version number plus a list of plain functions does that
+with no extra dependency (and no alembic.ini/env.py to ship). Each migration is frozen Core DDL (never the
+current ORM models), runs in its own transaction, and only ever adds or alters — so a database that
+staff have edited keeps its content across upgrades. Add a migration by appending to MIGRATIONS.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import (Column, Date, ForeignKey, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.engine import Connection, Engine
+
+VERSION_TABLE = "kb_schema_version"
+
+
+def _m1_tables(conn: Connection) -> None:
+    md = MetaData()
+    Table("topics", md,
+          Column("id", Integer, primary_key=True),
+          Column("key", String(100), nullable=False, unique=True),
+          Column("kind", String(20), nullable=False),
+          Column("partner_id", Integer, ForeignKey("topics.id", ondelete="SET NULL"), nullable=True),
+          Column("name_nn", Text, nullable=False),
+          Column("name_nb", Text, nullable=False),
+          Column("url", Text, nullable=True),
+          Column("file", String(50), nullable=True))
+    Table("aliases", md,
+          Column("id", Integer, primary_key=True),
+          Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False,
+                 index=True),
+          Column("malform", String(2), nullable=False),
+          Column("text", Text, nullable=False),
+          UniqueConstraint("topic_id", "malform", "text", name="uq_alias"))
+    Table("sources", md,
+          Column("id", Integer, primary_key=True),
+          Column("url", Text, nullable=False, unique=True))
+    Table("answers", md,
+          Column("id", Integer, primary_key=True),
+          Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False,
+                 index=True),
+          Column("aspect", String(20), nullable=False),
+          Column("text_nn", Text, nullable=False),
+          Column("text_nb", Text, nullable=False),
+          Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL"), nullable=True),
+          Column("checked", Date, nullable=True),
+          Column("review", Text, nullable=True),
+          UniqueConstraint("topic_id", "aspect", name="uq_answer_aspect"))
+    md.create_all(conn)
+
+
+def _m2_content_version(conn: Connection) -> None:
+    """A content counter that any change to topics/aliases bumps — from the import, admin pages or
+    plain SQL — so the topic linker can cache its index and still see a new entry at once."""
+    md = MetaData()
+    Table("kb_meta", md,
+          Column("id", Integer, primary_key=True),
+          Column("content_version", Integer, nullable=False))
+    md.create_all(conn)
+    conn.execute(text("INSERT INTO kb_meta (id, content_version) VALUES (1, 1)"))
+    bump = "UPDATE kb_meta SET content_version = content_version + 1"
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        for table in ("topics", "aliases"):
+            for op in ("INSERT", "UPDATE", "DELETE"):
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER kb_bump_{table}_{op.lower()} AFTER {op} ON {table} "
+                    f"BEGIN {bump}; END")
+    elif dialect == "postgresql":
+        conn.exec_driver_sql(
+            "CREATE OR REPLACE FUNCTION kb_bump_content_version() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {bump}; RETURN NULL; END $$")
+        for table in ("topics", "aliases"):
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER kb_bump_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE PROCEDURE kb_bump_content_version()")
+    # Other databases: the import bumps the counter itself; edits made there must bump it too.
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "topics, aliases, sources, answers", _m1_tables),
+    (2, "content version counter with triggers", _m2_content_version),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    from sqlalchemy import inspect
+
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return 0
+    return int(conn.execute(text(f"SELECT max(version) FROM {VERSION_TABLE}")).scalar() or 0)
+
+
+def upgrade(engine: Engine, target: int | None = None) -> int:
+    """Bring the schema to `target` (default: newest). Safe to call on every start-up."""
+    from kari.knowledge.db import KnowledgeBaseUnavailable
+
+    target = LATEST if target is None else target
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
+        if conn.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar() == 0:
+            conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (0)"))
+    for number, _title, apply in MIGRATIONS:
+        if number > target:
+            break
+        with engine.begin() as conn:
+            # Writing first takes the write lock, so two processes starting together upgrade in turn.
+            conn.execute(text(f"UPDATE {VERSION_TABLE} SET version = version"))
+            version = current_version(conn)
+            if version > LATEST:
+                raise KnowledgeBaseUnavailable(
+                    f"the knowledge base has schema version {version}, newer than this code "
+                    f"understands ({LATEST}); update Kommune-Kari")
+            if version >= number:
+                continue
+            apply(conn)
+            conn.execute(text(f"UPDATE {VERSION_TABLE} SET version = :v"), {"v": number})
+    with engine.connect() as conn:
+        version = current_version(conn)
+    if version > LATEST:
+        raise KnowledgeBaseUnavailable(
+            f"the knowledge base has schema version {version}, newer than this code understands "
+            f"({LATEST}); update Kommune-Kari")
+    return version
