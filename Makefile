@@ -4,6 +4,7 @@ SHELL := /bin/bash
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_DETERMINISTIC_OPS := 1
+export RASA_TELEMETRY_ENABLED := false
 
 VENV := .venv
 PY := $(VENV)/bin/python

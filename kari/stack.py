@@ -73,6 +73,7 @@ class Stack:
         env["KARI_ACTION_URL"] = f"{self.action_url}/webhook"
         env["PYTHONPATH"] = str(REPO)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env["RASA_TELEMETRY_ENABLED"] = "false"  # no telemetry or error reports leave the machine
         return env
 
     def commands(self) -> dict[str, list[str]]:

@@ -27,3 +27,9 @@ def kari_stack(tmp_path_factory) -> Stack:
     stack.start()
     yield stack
     stack.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    for the rest of the session, which would break tests that call asyncio.run()."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 16 * 1024
 MAX_CHARS = 1000
 MAX_REMEMBERED_SENDERS = 10_000
+# The citizen hears from Kari within this many seconds, even when an action hangs.
+REPLY_TIMEOUT_SECONDS = 4.0
 _SENDER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NEWLINES = {"\n", "\r", "\t", "\v", "\f", "\u0085", "\u2028", "\u2029"}
 
@@ -58,6 +60,12 @@ REPLIES: Dict[str, Dict[str, str]] = {
     "only_personal_data": {
         "nn": "Kva kan eg hjelpe deg med? Skriv spørsmålet ditt utan personopplysningar.",
         "nb": "Hva kan jeg hjelpe deg med? Skriv spørsmålet ditt uten personopplysninger.",
+    },
+    "no_answer": {
+        "nn": "Eg fekk dessverre ikkje fram eit svar akkurat no. Prøv igjen om litt, "
+        "eller ring Ålesund kommune på 70 16 20 00.",
+        "nb": "Jeg fikk dessverre ikke fram et svar akkurat nå. Prøv igjen om litt, "
+        "eller ring Ålesund kommune på 70 16 20 00.",
     },
     "failure": {
         "nn": "Orsak, noko gjekk gale hos meg. Prøv igjen om litt, "
@@ -133,6 +141,8 @@ class _SenderMemory:
 class KariInput(InputChannel):
     """Rasa input channel for the Kari widget (URL prefix /webhooks/kari)."""
 
+    require_json_content_type = True
+
     @classmethod
     def name(cls) -> Text:
         return "kari"
@@ -156,7 +166,9 @@ class KariInput(InputChannel):
     def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str]":
         """Validate the request; (error response or None, sender, raw message)."""
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-        if content_type != "application/json" and not content_type.endswith("+json"):
+        if self.require_json_content_type and not (
+            content_type == "application/json" or content_type.endswith("+json")
+        ):
             return _error("content_type", 415), "", ""
         body = request.body or b""
         if len(body) > self.max_body_bytes:
@@ -214,13 +226,18 @@ class KariInput(InputChannel):
 
         collector = CollectingOutputChannel()
         metadata = {"masked": list(result.kinds)}
+        message = UserMessage(masked, collector, sender, input_channel=self.name(), metadata=metadata)
         try:
-            await on_new_message(
-                UserMessage(masked, collector, sender, input_channel=self.name(), metadata=metadata)
-            )
+            # shield: a slow turn still finishes and is stored; only the wait is cut short.
+            await asyncio.wait_for(asyncio.shield(on_new_message(message)), REPLY_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.warning("kari.channel.slow_reply seconds=%s", REPLY_TIMEOUT_SECONDS)
+            return response.json(replies + [self._reply(sender, "no_answer", malform)])
         except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - never a 5xx
             logger.error("kari.channel.rasa_failed error=%s", type(exc).__name__)
             return response.json(replies + [self._reply(sender, "failure", malform)])
+        if not collector.messages:  # e.g. the action server is down: Rasa logs it and says nothing
+            return response.json(replies + [self._reply(sender, "no_answer", malform)])
         return response.json(replies + collector.messages)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -243,3 +260,16 @@ class KariInput(InputChannel):
             return response.json({"error": ERRORS["method"]}, status=405, headers={"Allow": "POST"})
 
         return bp
+
+
+class KariRestInput(KariInput):
+    """The same channel at Rasa's usual /webhooks/rest/webhook, so no route skips the masking.
+
+    Accepts any content type, as `curl -d` and other simple clients send form encoding.
+    """
+
+    require_json_content_type = False
+
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
