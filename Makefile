@@ -17,7 +17,7 @@ TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml kari/nlu/*.py
 MODEL := models/current.tar.gz
 
-.PHONY: help install train kb run test validate stories pytest evaluate clean
+.PHONY: help install train kb run test validate stories pytest evaluate audit clean
 
 help:
 	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
@@ -65,6 +65,9 @@ test: validate stories pytest
 
 evaluate: install
 	$(PY) -m kari.evaluation
+
+audit: install
+	scripts/audit.sh
 
 clean:
 	rm -rf models var results .pytest_cache

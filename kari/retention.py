@@ -42,7 +42,7 @@ def db_url() -> str:
     return os.environ.get("KARI_TRACKER_DB_URL") or DEFAULT_DB_URL
 
 
-def _describe(url: str) -> str:
+def describe_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
@@ -55,11 +55,13 @@ def _engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:") or not Path(database).is_file():
-            raise TrackerDbMissing(f"no tracker database at {_describe(url)}")
-    engine = sa.create_engine(url, future=True)
+            raise TrackerDbMissing(f"no tracker database at {describe_url(url)}")
+    # A PostgreSQL server that does not answer must not hold up `make run` for minutes.
+    connect_args = {"connect_timeout": 10} if parsed.get_backend_name() == "postgresql" else {}
+    engine = sa.create_engine(url, future=True, connect_args=connect_args)
     if not sa.inspect(engine).has_table("events"):
         engine.dispose()
-        raise TrackerDbMissing(f"the tracker database {_describe(url)} has no 'events' table")
+        raise TrackerDbMissing(f"the tracker database {describe_url(url)} has no 'events' table")
     return engine
 
 
@@ -104,11 +106,21 @@ def delete_conversation(sender_id: str, url: Optional[str] = None) -> int:
         engine.dispose()
 
 
-def _days_from_env() -> float:
-    raw = os.environ.get("KARI_RETENTION_DAYS")
+def parse_days(raw: Optional[str]) -> float:
+    """KARI_RETENTION_DAYS as a number of days; unset or empty means the default.
+
+    Raises ValueError for anything that is not a number above 0.
+    """
     if raw is None or raw.strip() == "":
         return DEFAULT_DAYS
-    return float(raw)
+    days = float(raw)
+    if not 0 < days < float("inf"):
+        raise ValueError(raw)
+    return days
+
+
+def _days_from_env() -> float:
+    return parse_days(os.environ.get("KARI_RETENTION_DAYS"))
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -123,7 +135,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         days = args.days if args.days is not None else _days_from_env()
     except ValueError:
-        print("error: KARI_RETENTION_DAYS must be a number of days, e.g. 30", file=sys.stderr)
+        print("error: KARI_RETENTION_DAYS must be a number of days above 0, e.g. 30", file=sys.stderr)
         return 2
     if not days > 0:
         print("error: the number of days must be more than 0", file=sys.stderr)
@@ -136,17 +148,17 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"Nothing to delete: {missing}.")
         return 0
     except sa.exc.ArgumentError:
-        print(f"error: KARI_TRACKER_DB_URL is not a valid database URL: {_describe(url)}", file=sys.stderr)
+        print(f"error: KARI_TRACKER_DB_URL is not a valid database URL: {describe_url(url)}", file=sys.stderr)
         return 2
     except (sa.exc.SQLAlchemyError, ImportError) as exc:
         reason = type(exc).__name__
-        print(f"error: could not use the tracker database {_describe(url)}: {reason}", file=sys.stderr)
+        print(f"error: could not use the tracker database {describe_url(url)}: {reason}", file=sys.stderr)
         return 1
 
     verb = "Would delete" if args.dry_run else "Deleted"
     print(
         f"{verb} {purged.conversations} conversation(s) ({purged.events} event(s)) "
-        f"with no activity in the last {days:g} days from {_describe(url)}."
+        f"with no activity in the last {days:g} days from {describe_url(url)}."
     )
     return 0
 

@@ -104,10 +104,37 @@ class Stack:
     def start(self, names: tuple[str, ...] = ("actions", "rasa", "web"), timeout: float = 240) -> None:
         self.check(names)
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        if "rasa" in names:
+            self.purge_old_conversations()
         for name in names:
             self._start_one(name)
         for name in names:
             self._wait_ready(name, timeout)
+
+    def purge_old_conversations(self) -> None:
+        """Retention at start-up: delete conversations idle for KARI_RETENTION_DAYS before Rasa
+        loads them. A database problem is one warning line (Rasa will report it too); a bad
+        setting stops the start."""
+        from kari import retention
+
+        env = self.env()
+        try:
+            days = retention.parse_days(env.get("KARI_RETENTION_DAYS"))
+        except ValueError:
+            raise StackError("KARI_RETENTION_DAYS must be a number of days above 0, e.g. 30.") from None
+        url = env["KARI_TRACKER_DB_URL"]
+        try:
+            purged = retention.purge_older_than(days, url)
+        except retention.TrackerDbMissing:
+            return  # first start: nothing stored yet
+        except Exception as exc:  # noqa: BLE001 - any failure is reported in one line, start goes on
+            print(f"warning: could not delete conversations older than {days:g} days from "
+                  f"{retention.describe_url(url)} ({type(exc).__name__}); run `python -m kari "
+                  f"retention` once the database works.", file=sys.stderr, flush=True)
+            return
+        if purged.conversations:
+            print(f"Deleted {purged.conversations} conversation(s) with no activity in the last "
+                  f"{days:g} days.", flush=True)
 
     def _start_one(self, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")

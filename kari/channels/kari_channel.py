@@ -238,7 +238,7 @@ class KariInput(InputChannel):
             return response.json(replies + [self._reply(sender, "failure", malform)])
         if not collector.messages:  # e.g. the action server is down: Rasa logs it and says nothing
             return response.json(replies + [self._reply(sender, "no_answer", malform)])
-        return response.json(replies + collector.messages)
+        return response.json(replies + await _forget_if_asked(sender, collector.messages, self.senders))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint(f"kari_webhook_{id(self)}", url_prefix=None)
@@ -273,3 +273,29 @@ class KariRestInput(KariInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+
+# --- "Gløym meg" / "Glem meg" (issue 5) ---------------------------------------------------------
+# action_forget_me cannot delete the conversation itself: Rasa saves the tracker after the turn and
+# would write the events back. It sends a custom message {"kari_forget": true, "done": …, "failed": …}
+# instead; once the turn is saved, the channel deletes the conversation and says so.
+FORGET_KEY = "kari_forget"
+
+
+async def _forget_if_asked(sender: str, messages: List[Dict[str, Any]], memory: "_SenderMemory") -> List[Dict[str, Any]]:
+    asked = [m for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get(FORGET_KEY)]
+    if not asked:
+        return messages
+    from kari.retention import delete_conversation
+
+    custom = asked[-1]["custom"]
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, delete_conversation, sender)
+        memory._data.pop(sender, None)
+        text, outcome = custom.get("done"), "deleted"
+    except Exception as exc:  # noqa: BLE001 - the citizen gets an honest reply, never a 5xx
+        logger.error("kari.channel.forget_failed error=%s", type(exc).__name__)
+        text, outcome = custom.get("failed"), "failed"
+    logger.info("kari.channel.forget outcome=%s", outcome)
+    kept = [m for m in messages if not (isinstance(m.get("custom"), dict) and m["custom"].get(FORGET_KEY))]
+    return kept + [{"recipient_id": sender, "text": str(text or "")}]

@@ -22,6 +22,7 @@ class Reply:
     text: str
     topic: str | None  # key of the topic the reply is about (None: partnerships or unknown)
     found: bool        # False: the honest "I don't know" reply
+    items: tuple[str, ...] = ()  # keys of the topics a reply lists, in the order shown (for "den første")
 
 
 def unknown(malform: str | None) -> Reply:
@@ -49,11 +50,13 @@ def _partnerships(session: Session, malform: str) -> Reply:
     partners = session.execute(select(Topic).where(Topic.kind == "partner")).scalars().all()
     if not partners:
         return Reply(f"{t(malform, 'partnerships_none')} {t(malform, 'contact_us')}", None, False)
-    names = sorted((p.name(malform) for p in partners), key=str.casefold)
+    partners = sorted(partners, key=lambda p: p.name(malform).casefold())
+    names = [p.name(malform) for p in partners]
     home = session.execute(select(Topic.url).where(Topic.kind == "municipality", Topic.url.isnot(None))
                            .order_by(Topic.key)).scalars().first()
     text = f"{t(malform, 'partnerships')}\n{_numbered(names)}"
-    return Reply(_with_source(text, malform, home or MUNICIPALITY_URL), None, True)
+    return Reply(_with_source(text, malform, home or MUNICIPALITY_URL), None, True,
+                 tuple(p.key for p in partners))
 
 
 def answer(session: Session, key: str | None, aspect: str, malform: str | None) -> Reply:
@@ -81,7 +84,7 @@ def answer(session: Session, key: str | None, aspect: str, malform: str | None) 
         if topic.kind != "partner" or not projects:
             return _missing(topic, aspect, m)
         text = f"{t(m, 'projects', name=name)}\n{_numbered([p.name(m) for p in projects])}"
-        return Reply(_with_source(text, m, topic.url), topic.key, True)
+        return Reply(_with_source(text, m, topic.url), topic.key, True, tuple(p.key for p in projects))
 
     if aspect == "partner":
         if topic.kind == "partner":

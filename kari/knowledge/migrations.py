@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import (Column, Date, ForeignKey, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table,
+                        Text, UniqueConstraint, text)
 from sqlalchemy.engine import Connection, Engine
 
 VERSION_TABLE = "kb_schema_version"
@@ -80,9 +80,25 @@ def _m2_content_version(conn: Connection) -> None:
     # Other databases: the import bumps the counter itself; edits made there must bump it too.
 
 
+def _m3_feedback(conn: Connection) -> None:
+    """Citizens' ratings of answers, for staff reports: topic key, aspect, helpful, written standard and
+    the day — nothing that identifies anyone. No foreign key: ratings outlive a re-import of topics."""
+    md = MetaData()
+    Table("feedback", md,
+          Column("id", Integer, primary_key=True),
+          Column("topic_key", String(100), nullable=False),
+          Column("aspect", String(20), nullable=False),
+          Column("helpful", Boolean, nullable=False),
+          Column("malform", String(2), nullable=False),
+          Column("day", Date, nullable=False),
+          Index("ix_feedback_topic_key", "topic_key"))
+    md.create_all(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "topics, aliases, sources, answers", _m1_tables),
     (2, "content version counter with triggers", _m2_content_version),
+    (3, "feedback on answers (no personal data)", _m3_feedback),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -4,7 +4,7 @@ SQLAlchemy 1.4 in the 2.0 style: a `registry()`, classic typed Columns, `select(
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import registry, relationship
 
 mapper_registry = registry()
@@ -93,3 +93,16 @@ class Meta(Base):
 
     id = Column(Integer, primary_key=True)
     content_version = Column(Integer, nullable=False, default=0)
+
+
+class Feedback(Base):
+    """One citizen rating of one answer (migration 3). Deliberately no sender, text or time of day."""
+
+    __tablename__ = "feedback"
+
+    id = Column(Integer, primary_key=True)
+    topic_key = Column(String(100), nullable=False, index=True)
+    aspect = Column(String(20), nullable=False)
+    helpful = Column(Boolean, nullable=False)
+    malform = Column(String(2), nullable=False)
+    day = Column(Date, nullable=False)

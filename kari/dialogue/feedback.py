@@ -1,0 +1,48 @@
+"""Store citizens' ratings of knowledge answers and summarise them for staff.
+
+A rating row holds the topic key, the aspect, helpful yes/no, the written standard and the day —
+no sender id, no message text, no time of day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from kari.knowledge.models import Feedback
+
+ASPECTS = ("about", "why", "apply", "contact", "hours", "deadline", "price", "web", "projects",
+           "partner")
+
+
+def record(session: Session, topic_key: str, aspect: str, helpful: bool, malform: str | None,
+           day: date | None = None) -> Feedback | None:
+    """Store one rating; returns None (nothing stored) when there is no rated answer."""
+    if not topic_key or aspect not in ASPECTS:
+        return None
+    row = Feedback(topic_key=topic_key[:100], aspect=aspect, helpful=bool(helpful),
+                   malform="nb" if malform == "nb" else "nn", day=day or date.today())
+    session.add(row)
+    return row
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic_key: str
+    aspect: str
+    helpful: int
+    not_helpful: int
+
+
+def summary(session: Session, since: date | None = None) -> list[TopicScore]:
+    """Counts per (topic, aspect), most 'not helpful' first: what staff should improve first."""
+    good = func.sum(case((Feedback.helpful.is_(True), 1), else_=0))
+    bad = func.sum(case((Feedback.helpful.is_(False), 1), else_=0))
+    query = select(Feedback.topic_key, Feedback.aspect, good, bad).group_by(Feedback.topic_key, Feedback.aspect)
+    if since is not None:
+        query = query.where(Feedback.day >= since)
+    rows = session.execute(query).all()
+    scores = [TopicScore(k, a, int(g or 0), int(b or 0)) for k, a, g, b in rows]
+    return sorted(scores, key=lambda s: (-s.not_helpful, -s.helpful, s.topic_key, s.aspect))

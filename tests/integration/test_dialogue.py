@@ -1,0 +1,120 @@
+"""Issue 5 end to end: follow-ups, clarification, handover, feedback and "forget me", through the real
+Rasa server, action server and input channel (fixture `kari_stack`)."""
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from kari.dialogue import service_desk
+from tests.support.chat import reply_text, say
+
+pytestmark = pytest.mark.stack
+
+
+class Citizen:
+    def __init__(self, stack, channel: str = "kari") -> None:
+        self.stack, self.channel, self.sender = stack, channel, uuid.uuid4().hex
+
+    def say(self, text: str) -> list[dict]:
+        return say(self.stack.rasa_url, text, sender=self.sender, channel=self.channel)
+
+    def text(self, text: str) -> str:
+        return reply_text(self.say(text))
+
+
+def _sqlite(stack, variable: str) -> sqlite3.Connection:
+    return sqlite3.connect(make_url(stack.env()[variable]).database)
+
+
+def _events(stack, sender: str) -> int:
+    with _sqlite(stack, "KARI_TRACKER_DB_URL") as conn:
+        return conn.execute("SELECT count(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+
+
+def test_follow_ups_stay_with_nextdigital(kari_stack):
+    c = Citizen(kari_stack)
+    assert "NExTdigital er eit nettverk" in c.text("Kva er NExTdigital?")
+    projects = c.text("kva prosjekt har dei?")
+    assert projects.startswith("NExTdigital har desse prosjekta")
+    assert "NExTdigital" in c.text("kven kan eg kontakte?")
+    second = [line.split(". ", 1)[1] for line in projects.splitlines() if line[:2] == "2."][0]
+    assert c.text("fortel meir om det andre prosjektet").startswith(f"{second}: ")
+
+
+def test_follow_ups_stay_with_kindergarten_until_a_new_topic(kari_stack):
+    c = Citizen(kari_stack, channel="rest")
+    c.say("barnehage")
+    assert "3 135 kr i måneden" in c.text("hva koster det?")
+    assert "1. mars" in c.text("når er fristen?")
+    sfo = c.text("hva koster sfo?")
+    assert "SFO" in sfo and "barnehageplass" not in sfo
+    deadline = c.text("når er fristen?")
+    assert "1. september" in deadline and "1. mars" not in deadline
+
+
+def test_unclear_twice_in_a_row_hands_over(kari_stack):
+    c = Citizen(kari_stack)
+    first = c.say("/nlu_fallback")   # what the NLU reports when it is unsure
+    assert reply_text(first).startswith("Eg er ikkje heilt sikker på kva du meiner. Meinte du")
+    buttons = first[0]["buttons"]
+    assert 1 <= len(buttons) <= 3 and all("_" not in b["title"] for b in buttons)
+    second = c.text("/nlu_fallback")
+    assert second.startswith("Orsak, eg forstår ikkje") and "70 16 20 00" in second
+
+
+def test_a_clarification_button_answers(kari_stack):
+    c = Citizen(kari_stack)
+    c.say("kva kostar barnehage?")
+    assert "1. mars" in c.text('/ask_deadline{"topic":"barnehage"}')
+
+
+def test_handover_says_who_and_whether_the_desk_is_open(kari_stack):
+    before = service_desk.status().open
+    text = Citizen(kari_stack).text("kan eg snakke med eit menneske?")
+    after = service_desk.status().open
+    assert "70 16 20 00" in text and "postmottak@alesund.kommune.no" in text
+    if before == after:
+        assert ("er ope no" in text) if before else ("er stengt no" in text)
+    nb = Citizen(kari_stack)
+    nb.say("hvordan søker jeg kulturskole?")
+    text = nb.text("kan jeg snakke med et menneske?")
+    assert text.startswith("Vil du snakke med noen om Kulturskole") and "70 16 20 00" in text
+
+
+def test_ratings_are_stored_without_personal_data(kari_stack):
+    c = Citizen(kari_stack)
+    answer = c.say("kva kostar barnehage?")
+    assert [b["payload"] for b in answer[-1]["buttons"]] == ["/feedback_good", "/feedback_bad"]
+    assert "Takk for tilbakemeldinga" in c.text("/feedback_good")
+    with _sqlite(kari_stack, "KARI_DATABASE_URL") as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(r) for r in conn.execute("SELECT * FROM feedback WHERE topic_key = 'barnehage'")]
+    assert rows and set(rows[-1]) == {"id", "topic_key", "aspect", "helpful", "malform", "day"}
+    assert (rows[-1]["aspect"], rows[-1]["helpful"], rows[-1]["malform"]) == ("price", 1, "nn")
+    assert rows[-1]["day"] == date.today().isoformat()
+
+
+@pytest.mark.parametrize("words,standard,done", [("gløym meg", "nn", "Samtalen din er no sletta"),
+                                                 ("glem meg", "nb", "Samtalen din er nå slettet")])
+def test_forget_me_deletes_the_conversation_from_the_tracker_store(kari_stack, words, standard, done):
+    c = Citizen(kari_stack)
+    c.say("kva kostar barnehage?" if standard == "nn" else "hva koster barnehage?")
+    assert _events(kari_stack, c.sender) > 0
+    replies = c.say(words)
+    assert done in reply_text(replies) and all("custom" not in r for r in replies)
+    assert _events(kari_stack, c.sender) == 0
+    # the citizen can start again; nothing of the old conversation comes back
+    assert "Kari" in c.text("hei")
+    assert "3 135" not in c.text("kva kostar det?")
+
+
+@pytest.mark.parametrize("text,standard", [("kven vinn stortingsvalet?", "nn"),
+                                           ("hva blir været i Oslo i morgen", "nb")])
+def test_out_of_scope_says_where_to_ask(kari_stack, text, standard):
+    answer = Citizen(kari_stack).text(text)
+    assert "70 16 20 00" in answer and "postmottak@alesund.kommune.no" in answer
+    assert ("Elles" if standard == "nn" else "Ellers") in answer
