@@ -46,3 +46,33 @@ def summary(session: Session, since: date | None = None) -> list[TopicScore]:
     rows = session.execute(query).all()
     scores = [TopicScore(k, a, int(g or 0), int(b or 0)) for k, a, g, b in rows]
     return sorted(scores, key=lambda s: (-s.not_helpful, -s.helpful, s.topic_key, s.aspect))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m kari.dialogue.feedback [--since YYYY-MM-DD]`: ratings per topic and aspect."""
+    import argparse
+
+    from kari.knowledge.db import KnowledgeBaseUnavailable, session_scope
+
+    parser = argparse.ArgumentParser(prog="python -m kari.dialogue.feedback",
+                                     description="Citizens' ratings of Kari's answers, per topic and aspect.")
+    parser.add_argument("--since", type=date.fromisoformat, help="only ratings from this day (YYYY-MM-DD)")
+    args = parser.parse_args(argv)
+    try:
+        with session_scope() as session:
+            scores = summary(session, args.since)
+    except KnowledgeBaseUnavailable as exc:
+        print(f"error: {exc}")
+        return 1
+    if not scores:
+        print("No ratings yet.")
+        return 0
+    width = max(len(s.topic_key) for s in scores)
+    print(f"{'topic':<{width}}  {'aspect':<9} {'helpful':>7} {'not helpful':>11}")
+    for s in scores:
+        print(f"{s.topic_key:<{width}}  {s.aspect:<9} {s.helpful:>7} {s.not_helpful:>11}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

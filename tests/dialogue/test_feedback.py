@@ -42,3 +42,16 @@ def test_migration_adds_the_table_to_an_existing_database(tmp_path):
     assert inspect(engine).has_table("feedback")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT key FROM topics")).scalars().all() == ["x"]  # content kept
+
+
+def test_staff_report_command(kb_url, monkeypatch, capsys):
+    monkeypatch.setenv("KARI_DATABASE_URL", kb_url)
+    with session_scope(kb_url) as s:
+        s.execute(Feedback.__table__.delete())
+    assert feedback.main([]) == 0 and "No ratings yet." in capsys.readouterr().out
+    with session_scope(kb_url) as s:
+        feedback.record(s, "legevakt", "contact", False, "nn", date(2026, 11, 20))
+    assert feedback.main(["--since", "2026-11-01"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["topic", "aspect", "helpful", "not", "helpful"]
+    assert lines[1].split() == ["legevakt", "contact", "0", "1"]

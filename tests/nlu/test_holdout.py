@@ -1,0 +1,29 @@
+"""Issue 4 targets on the held-out set (never used for training), per written standard.
+
+Uses the model `make test` trained; `make evaluate` prints the full comparison with Rasa's default
+pipeline and 5-fold cross-validation.
+"""
+import pytest
+
+from kari import evaluation
+from kari.stack import DEFAULT_MODEL
+
+TARGET_MACRO_F1 = 0.95
+MAX_GAP_POINTS = 2.0
+
+
+@pytest.fixture(scope="module")
+def holdout_scores():
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(f"No trained model at {DEFAULT_MODEL}: run `make train` (make test does).")
+    return evaluation.holdout_scores(DEFAULT_MODEL)
+
+
+@pytest.mark.parametrize("standard", ["nn", "nb"])
+def test_intent_macro_f1_reaches_the_target(holdout_scores, standard):
+    assert holdout_scores[standard] >= TARGET_MACRO_F1, holdout_scores
+
+
+def test_nynorsk_and_bokmal_are_understood_equally_well(holdout_scores):
+    gap = abs(holdout_scores["nn"] - holdout_scores["nb"]) * 100
+    assert gap <= MAX_GAP_POINTS, holdout_scores
