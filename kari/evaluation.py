@@ -16,6 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+TRAINING_DATA = REPO / "data/nlu"
 HOLDOUT = {"nn": REPO / "tests/nlu_holdout/nn.yml", "nb": REPO / "tests/nlu_holdout/nb.yml"}
 CONFIGS = {"kari": REPO / "config.yml", "kari-no-normaliser": None,
            "rasa-default": REPO / "bench/rasa_default_config.yml"}
@@ -38,17 +39,19 @@ def config_path(name: str, tmp: Path) -> Path:
 
 def load_examples(path: Path | str) -> list[tuple[str, str]]:
     """(text, intent) pairs of a Rasa NLU file or folder."""
+    return [(m.get("text"), m.get("intent")) for m in _load(path).intent_examples]
+
+
+def _load(path: Path | str):
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return [(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
+    return load_data(str(path))
 
 
 def standards(path: Path | str) -> dict[str, str]:
     """Written standard of each training example: its block's `metadata: {malform: …}`."""
-    from rasa.shared.nlu.training_data.loading import load_data
-
     return {m.get("text"): ((m.get("metadata") or {}).get("intent") or {}).get("malform") or "unknown"
-            for m in load_data(str(path)).intent_examples}
+            for m in _load(path).intent_examples}
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -62,22 +65,18 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 
 
 def train(config: Path, examples: list[tuple[str, str]], out: Path) -> Path:
+    """Train an NLU model on `examples`, with the regex cues and lookup tables of data/nlu."""
     from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
 
+    full = _load(TRAINING_DATA)
+    subset = TrainingData(
+        training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
+        regex_features=full.regex_features, lookup_tables=full.lookup_tables)
     data = out / "train.yml"
-    write_nlu(examples, data)
+    data.write_text(subset.nlu_as_yaml(), encoding="utf-8")
     return Path(train_nlu(str(config), str(data), str(out), fixed_model_name="nlu"))
-
-
-def write_nlu(examples: list[tuple[str, str]], path: Path) -> None:
-    by_intent: dict[str, list[str]] = defaultdict(list)
-    for text, intent in examples:
-        by_intent[intent].append(text)
-    lines = ['version: "3.1"', "nlu:"]
-    for intent, texts in by_intent.items():
-        lines += [f"- intent: {intent}", "  examples: |"]
-        lines += [f"    - {json.dumps(t, ensure_ascii=False)[1:-1]}" for t in texts]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def predict(model: Path, texts: list[str]) -> list[str]:
@@ -139,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=REPO / "results/nlu_evaluation.json")
     args = parser.parse_args(argv)
 
-    examples = load_examples(REPO / "data/nlu")
-    standard_of = standards(REPO / "data/nlu")
+    examples = load_examples(TRAINING_DATA)
+    standard_of = standards(TRAINING_DATA)
     report: dict[str, dict] = {}
     for name in args.configs:
         with tempfile.TemporaryDirectory() as tmp:
