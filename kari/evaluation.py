@@ -130,6 +130,17 @@ def cross_validation(config: Path, examples: list[tuple[str, str]], standard_of:
     return {standard: macro_f1(p) for standard, p in pairs.items()}
 
 
+def _quiet() -> None:
+    """Only warnings from Rasa: the report is what matters here."""
+    import logging
+
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kari.evaluation", description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
@@ -137,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     parser.add_argument("--report", type=Path, default=REPO / "results/nlu_evaluation.json")
     args = parser.parse_args(argv)
+    _quiet()
 
     examples = load_examples(TRAINING_DATA)
     standard_of = standards(TRAINING_DATA)
