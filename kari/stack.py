@@ -200,7 +200,10 @@ def main(argv: list[str]) -> int:
           f"  action server             {stack.action_url}\n"
           f"  logs                      {stack.log_dir}\n"
           f"Press Ctrl-C to stop.", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # Ctrl-C and SIGTERM both stop everything; SIGINT explicitly, as a shell that starts us in the
+    # background hands us SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         while all(p.poll() is None for p in stack.processes.values()):
             time.sleep(1)
