@@ -64,18 +64,21 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
     return float(f1_score(truth, predicted, labels=sorted(set(truth)), average="macro", zero_division=0))
 
 
-def train(config: Path, examples: list[tuple[str, str]], out: Path) -> Path:
-    """Train an NLU model on `examples`, with the regex cues and lookup tables of data/nlu."""
+def train(config: Path, examples: list[tuple[str, str]] | None, out: Path) -> Path:
+    """Train an NLU model on data/nlu as it is (examples=None, as `make train` does), or on a
+    subset of its examples, with its regex cues and lookup tables."""
     from rasa.model_training import train_nlu
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    full = _load(TRAINING_DATA)
-    subset = TrainingData(
-        training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
-        regex_features=full.regex_features, lookup_tables=full.lookup_tables)
-    data = out / "train.yml"
-    data.write_text(subset.nlu_as_yaml(), encoding="utf-8")
+    data = TRAINING_DATA
+    if examples is not None:
+        full = _load(TRAINING_DATA)
+        subset = TrainingData(
+            training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
+            regex_features=full.regex_features, lookup_tables=full.lookup_tables)
+        data = out / "train.yml"
+        data.write_text(subset.nlu_as_yaml(), encoding="utf-8")
     return Path(train_nlu(str(config), str(data), str(out), fixed_model_name="nlu"))
 
 
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             config = config_path(name, Path(tmp))
             print(f"== {name}: training on {len(examples)} examples …", flush=True)
-            report[name] = {"holdout": holdout_scores(train(config, examples, Path(tmp)))}
+            report[name] = {"holdout": holdout_scores(train(config, None, Path(tmp)))}
             if not args.no_cross_validation:
                 print(f"== {name}: {args.folds}-fold cross-validation …", flush=True)
                 report[name]["cross_validation"] = cross_validation(config, examples, standard_of,
