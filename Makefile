@@ -17,7 +17,7 @@ TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml kari/nlu/*.py
 MODEL := models/current.tar.gz
 
-.PHONY: help install train kb run test validate stories pytest evaluate audit clean
+.PHONY: help install system train kb run test validate stories pytest evaluate audit clean
 
 help:
 	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
@@ -31,6 +31,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
 	@touch $@
+
+system:
+	@scripts/system-packages.sh
 
 train: $(MODEL)
 
@@ -58,7 +61,7 @@ validate: install
 stories: train
 	$(RASA) test core --model $(MODEL) --stories tests/stories --fail-on-prediction-errors --out results/stories
 
-pytest: install train
+pytest: install system train
 	$(PY) -m pytest
 
 test: validate stories pytest
