@@ -11,7 +11,6 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from kari.stack import free_port
 
 USER = "kari"
 _counter = itertools.count(1)
@@ -35,12 +36,6 @@ def find_bin_dir() -> Path | None:
     def version(p: Path) -> tuple[int, ...]:
         return tuple(int(x) for x in p.parent.name.split(".") if x.isdigit())
     return max(dirs, key=version) if dirs else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
