@@ -159,23 +159,30 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.configs:
         with tempfile.TemporaryDirectory() as tmp:
             config = config_path(name, Path(tmp))
-            print(f"== {name}: training on {len(examples)} examples …", flush=True)
+            print(f"== {name}: training on {len(examples)} examples …", file=sys.stderr, flush=True)
             report[name] = {"holdout": holdout_scores(train(config, None, Path(tmp)))}
             if not args.no_cross_validation:
-                print(f"== {name}: {args.folds}-fold cross-validation …", flush=True)
+                print(f"== {name}: {args.folds}-fold cross-validation …", file=sys.stderr, flush=True)
                 report[name]["cross_validation"] = cross_validation(config, examples, standard_of,
                                                                     args.folds)
+        # Written after each pipeline, so a long run that is stopped keeps what it measured.
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report, indent=2))
+        print(table({name: report[name]}), file=sys.stderr, flush=True)
 
     print("\nIntent macro-F1 (nlu_fallback counts as wrong)")
-    print(f"{'pipeline':<20}{'set':<18}{'nn':>7}{'nb':>7}{'gap':>7}")
+    print(table(report))
+    print(f"\nFull report: {args.report}")
+    return 0
+
+
+def table(report: dict[str, dict]) -> str:
+    lines = [f"{'pipeline':<20}{'set':<18}{'nn':>7}{'nb':>7}{'gap':>7}"]
     for name, parts in report.items():
         for part, scores in parts.items():
             gap = abs(scores["nn"] - scores["nb"]) * 100
-            print(f"{name:<20}{part:<18}{scores['nn']:>7.3f}{scores['nb']:>7.3f}{gap:>6.1f}p")
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(json.dumps(report, indent=2))
-    print(f"\nFull report: {args.report}")
-    return 0
+            lines.append(f"{name:<20}{part:<18}{scores['nn']:>7.3f}{scores['nb']:>7.3f}{gap:>6.1f}p")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
