@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
+from kari.knowledge.textnorm import within_one_edit
 from kari.nlu import markers
 
 _TOKEN = re.compile(r"[a-zæøåäöüéèòóôâêà]+")
@@ -27,23 +28,6 @@ def _normalise(text: str) -> str:
 
 def _tokens(text: str) -> List[str]:
     return _TOKEN.findall(text)
-
-
-def _within_one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by one insertion, deletion, substitution or swap."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diffs) == 1:
-            return True
-        return (len(diffs) == 2 and diffs[1] == diffs[0] + 1
-                and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1:] == short:
-            return True
-    return False
 
 
 def _suffix_weight(token: str, suffixes: list[tuple[str, float, int]]) -> float:
@@ -72,8 +56,8 @@ def _token_scores(token: str) -> tuple[float, float]:
     if nn or nb or len(token) < 4:
         return nn, nb
     # One typo away from a strong marker of exactly one standard counts half.
-    near_nn = any(_within_one_edit(token, m) for m in markers.FUZZY_NN)
-    near_nb = any(_within_one_edit(token, m) for m in markers.FUZZY_NB)
+    near_nn = any(within_one_edit(token, m) for m in markers.FUZZY_NN)
+    near_nb = any(within_one_edit(token, m) for m in markers.FUZZY_NB)
     if near_nn != near_nb:
         return (1.0, 0.0) if near_nn else (0.0, 1.0)
     return 0.0, 0.0

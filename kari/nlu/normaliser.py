@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from kari.nlu.malform import _within_one_edit
+from kari.knowledge.textnorm import within_one_edit
 
 # shared form ← variants (Nynorsk, Bokmål, common dialect spellings)
 VARIANTS: Dict[str, tuple[str, ...]] = {
@@ -44,7 +44,7 @@ def normalise_word(word: str) -> str:
         return SINGLE[lower]
     if len(lower) >= TYPO_MIN_LENGTH:
         for variant, shared in SINGLE.items():
-            if len(variant) >= TYPO_MIN_LENGTH and _within_one_edit(lower, variant):
+            if len(variant) >= TYPO_MIN_LENGTH and within_one_edit(lower, variant):
                 return shared
     return lower
 
