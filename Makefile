@@ -39,7 +39,7 @@ train: $(MODEL)
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	@mkdir -p var/logs
-	@echo "Training the model (about 2 minutes) …"
+	@echo "Training the model (about a minute) …"
 	@$(RASA) train --config config.yml --domain domain.yml --data $(TRAINING_DATA) \
 		--out models --fixed-model-name current > var/logs/train.log 2>&1 \
 		|| { tail -n 15 var/logs/train.log >&2; echo "error: training failed; the whole log is in var/logs/train.log." >&2; exit 1; }
