@@ -2,8 +2,9 @@
 
 Why not DIET: on Kari's first two thousand examples DIET's macro-F1 moved by up to 4 points between
 random seeds (Nynorsk 0.919–0.958 on tests/nlu_dev, same data), so any figure was partly luck.
-This classifier is deterministic, more accurate (`make evaluate`) and trains in under a minute, so
-staff can retrain after adding examples without waiting.
+This classifier is deterministic and trains in under a minute, so staff can retrain after adding
+examples without waiting, and a retrain cannot fail the targets by chance (`make evaluate` compares
+it with DIET).
 Why not Rasa's LogisticRegressionClassifier: no tf-idf weighting, and when its model file does not
 load it silently carries on with an untrained classifier. This one stores plain numpy arrays
 (np.load with allow_pickle=False), so loading a model can never run code (cf. CVE-2024-49375).
@@ -43,7 +44,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
-            "C": 10.0,  # inverse regularisation strength; tuned by cross-validation (README, "NLU")
+            "C": 100.0,  # inverse regularisation strength; tuned by cross-validation (config.yml)
             "max_iter": 2000,
             "ranking_length": 10,
         }
@@ -103,8 +104,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-        labels = sorted({e.get(INTENT) for e in examples})
-        if len(labels) < 2:
+        if len({e.get(INTENT) for e in examples}) < 2:
             logger.warning("LinearIntentClassifier not trained: it needs examples of at least two intents.")
             return self._resource
         blocks = self._counts(examples)
@@ -112,9 +112,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
                                    class_weight="balanced", multi_class="multinomial")
         model.fit(self._tfidf(blocks, idf), [e.get(INTENT) for e in examples])
-        coef, intercept = model.coef_, model.intercept_
         self.intents = [str(c) for c in model.classes_]
-        self.weights = {"idf": idf, "coef": coef, "intercept": intercept}
+        self.weights = {"idf": idf, "coef": model.coef_, "intercept": model.intercept_}
         self.persist()
         return self._resource
 
