@@ -38,9 +38,9 @@ DIET = {"name": "DIETClassifier", "epochs": 100, "number_of_transformer_layers":
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
-def config_path(name: str, tmp: Path, seed: int | None = None) -> Path:
-    """The config file of a compared pipeline. The ablations are derived from config.yml, so they
-    differ from it in one thing only; `seed` replaces every component's random seed."""
+def pipeline_config(name: str, seed: int | None = None) -> dict[str, Any]:
+    """The config of a compared pipeline. The ablations are derived from config.yml, so they differ
+    from it in one thing only; `seed` replaces every component's random seed."""
     import yaml
 
     source = RASA_DEFAULT if name == "rasa-default" else REPO / "config.yml"
@@ -53,9 +53,7 @@ def config_path(name: str, tmp: Path, seed: int | None = None) -> Path:
     if seed is not None:
         pipeline = [{**c, "random_seed": seed} if "random_seed" in c else c for c in pipeline]
     config["pipeline"] = pipeline
-    path = tmp / f"config-{name}.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return path
+    return config
 
 
 def _load(path: Path | str):
@@ -64,15 +62,19 @@ def _load(path: Path | str):
     return load_data(str(path))
 
 
+def _pairs(data) -> list[tuple[str, str]]:
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
 def load_examples(path: Path | str) -> list[tuple[str, str]]:
     """(text, intent) pairs of a Rasa NLU file or folder."""
-    return [(m.get("text"), m.get("intent")) for m in _load(path).intent_examples]
+    return _pairs(_load(path))
 
 
-def standards(path: Path | str) -> dict[str, str]:
+def standards(data) -> dict[str, str]:
     """Written standard of each training example: its block's `metadata: {malform: …}`."""
     return {m.get("text"): ((m.get("metadata") or {}).get("intent") or {}).get("malform") or "unknown"
-            for m in _load(path).intent_examples}
+            for m in data.intent_examples}
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -97,22 +99,24 @@ def scored(pairs: list[tuple[str, str, str]]) -> dict[str, Any]:
             "errors": [{"text": x, "intent": t, "predicted": g} for x, t, g in pairs if t != g]}
 
 
-def train(config: Path, examples: list[tuple[str, str]] | None, out: Path) -> Path:
-    """Train an NLU model on data/nlu as it is (examples=None), or on a subset of its examples with
-    its regex cues and lookup tables."""
-    from rasa.model_training import train_nlu
+def subset(training, examples: list[tuple[str, str]]):
+    """Some of the training examples, with all of the training data's regex cues and lookup tables."""
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    data = TRAINING_DATA
-    if examples is not None:
-        full = _load(TRAINING_DATA)
-        subset = TrainingData(
-            training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
-            regex_features=full.regex_features, lookup_tables=full.lookup_tables)
-        data = out / "train.yml"
-        data.write_text(subset.nlu_as_yaml(), encoding="utf-8")
-    return Path(train_nlu(str(config), str(data), str(out), fixed_model_name="nlu"))
+    return TrainingData(training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
+                        regex_features=training.regex_features, lookup_tables=training.lookup_tables)
+
+
+def train(config: Path, out: Path, data=None) -> Path:
+    """Train an NLU model on data/nlu as it is, or on the given TrainingData."""
+    from rasa.model_training import train_nlu
+
+    path = TRAINING_DATA
+    if data is not None:
+        path = out / "train.yml"
+        path.write_text(data.nlu_as_yaml(), encoding="utf-8")
+    return Path(train_nlu(str(config), str(path), str(out), fixed_model_name="nlu"))
 
 
 def parse(model: Path, texts: list[str]) -> list[dict]:
@@ -129,34 +133,39 @@ def predict(model: Path, texts: list[str]) -> list[str]:
     return [p["intent"]["name"] for p in parse(model, texts)]
 
 
-def set_scores(model: Path, files: dict[str, Path]) -> dict[str, dict]:
+Parsed = dict[Path, list[tuple[str, str, dict]]]
+
+
+def parse_files(model: Path, files: list[Path]) -> Parsed:
+    """(text, intent, parse result) of every example of each file; the model is loaded once."""
+    examples = {path: load_examples(path) for path in files}
+    results = iter(parse(model, [t for pairs in examples.values() for t, _ in pairs]))
+    return {path: [(t, i, next(results)) for t, i in pairs] for path, pairs in examples.items()}
+
+
+def set_scores(parsed: Parsed, files: dict[str, Path]) -> dict[str, dict]:
     """Scores per written standard on an evaluation set."""
-    result = {}
-    for standard, path in files.items():
-        examples = load_examples(path)
-        guesses = predict(model, [t for t, _ in examples])
-        result[standard] = scored([(t, i, g) for (t, i), g in zip(examples, guesses)])
-    return result
+    return {standard: scored([(t, i, p["intent"]["name"]) for t, i, p in parsed[path]])
+            for standard, path in files.items()}
 
 
 def holdout_scores(model: Path) -> dict[str, float]:
     """Macro-F1 per written standard on the held-out set (what `make test` checks)."""
-    return {standard: s["macro_f1"] for standard, s in set_scores(model, HOLDOUT).items()}
+    scores = set_scores(parse_files(model, list(HOLDOUT.values())), HOLDOUT)
+    return {standard: s["macro_f1"] for standard, s in scores.items()}
 
 
-def threshold_sweep(model: Path, files: dict[str, Path], ambiguity: float) -> dict[str, dict[str, float]]:
+def threshold_sweep(parsed: Parsed, files: dict[str, Path], ambiguity: float) -> dict[str, dict[str, float]]:
     """Macro-F1 per standard had the FallbackClassifier used each of THRESHOLDS: the classifier's own
     ranking stays in the parse result under the fallback, so one model serves every threshold."""
     sweep: dict[str, dict[str, float]] = defaultdict(dict)
     for standard, path in files.items():
-        examples = load_examples(path)
-        rankings = [[r for r in p["intent_ranking"] if r["name"] != FALLBACK]
-                    for p in parse(model, [t for t, _ in examples])]
+        rankings = [[r for r in p["intent_ranking"] if r["name"] != FALLBACK] for _, _, p in parsed[path]]
         for threshold in THRESHOLDS:
             guesses = [r[0]["name"] if r[0]["confidence"] >= threshold and
                        (len(r) < 2 or r[0]["confidence"] - r[1]["confidence"] >= ambiguity) else FALLBACK
                        for r in rankings]
-            sweep[str(threshold)][standard] = macro_f1([(i, g) for (_, i), g in zip(examples, guesses)])
+            sweep[str(threshold)][standard] = macro_f1([(i, g) for (_, i, _), g in zip(parsed[path], guesses)])
     return dict(sweep)
 
 
@@ -175,16 +184,16 @@ def folds(examples: list[tuple[str, str]], k: int, seed: int = 4242) -> list[lis
     return result
 
 
-def cross_validation(config: Path, examples: list[tuple[str, str]], standard_of: dict[str, str],
-                     k: int) -> dict[str, dict]:
-    """Scores per written standard over k stratified folds."""
+def cross_validation(config: Path, training, k: int) -> dict[str, dict]:
+    """Scores per written standard over k stratified folds of the training data."""
+    examples, standard_of = _pairs(training), standards(training)
     triples: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for fold in folds(examples, k):
         test = [examples[i] for i in fold]
         held = set(fold)
-        train_set = [e for i, e in enumerate(examples) if i not in held]
+        rest = subset(training, [e for i, e in enumerate(examples) if i not in held])
         with tempfile.TemporaryDirectory() as tmp:
-            guesses = predict(train(config, train_set, Path(tmp)), [t for t, _ in test])
+            guesses = predict(train(config, Path(tmp), rest), [t for t, _ in test])
         for (text, intent), guess in zip(test, guesses):
             triples[standard_of.get(text, "unknown")].append((text, intent, guess))
     return {standard: scored(t) for standard, t in triples.items()}
@@ -201,26 +210,28 @@ def _quiet() -> None:
     configure_structlog(logging.WARNING)
 
 
-def evaluate(name: str, args: argparse.Namespace, examples, standard_of) -> dict[str, Any]:
+def evaluate(name: str, args: argparse.Namespace, training) -> dict[str, Any]:
     import yaml
 
     result: dict[str, Any] = {}
+    settings = pipeline_config(name, args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        config = config_path(name, Path(tmp), args.seed)
-        print(f"== {name}: training on {len(examples)} examples …", file=sys.stderr, flush=True)
+        config = Path(tmp) / f"config-{name}.yml"
+        config.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+        print(f"== {name}: training on {len(training.intent_examples)} examples …", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        model = train(config, None, Path(tmp))
+        model = train(config, Path(tmp))
         result["training_seconds"] = round(time.perf_counter() - started, 1)
+        parsed = parse_files(model, [path for files in SETS.values() for path in files.values()])
         for set_name, files in SETS.items():
-            result[set_name] = set_scores(model, files)
+            result[set_name] = set_scores(parsed, files)
         if name == "kari":
-            fallback = next(c for c in yaml.safe_load(config.read_text())["pipeline"]
-                            if c["name"] == "FallbackClassifier")
-            result["dev_threshold_sweep"] = threshold_sweep(model, SETS["dev"],
+            fallback = next(c for c in settings["pipeline"] if c["name"] == "FallbackClassifier")
+            result["dev_threshold_sweep"] = threshold_sweep(parsed, SETS["dev"],
                                                             fallback.get("ambiguity_threshold", 0.1))
         if name in args.cross_validate:
             print(f"== {name}: {args.folds}-fold cross-validation …", file=sys.stderr, flush=True)
-            result["cross_validation"] = cross_validation(config, examples, standard_of, args.folds)
+            result["cross_validation"] = cross_validation(config, training, args.folds)
     return result
 
 
@@ -260,11 +271,10 @@ def main(argv: list[str] | None = None) -> int:
     # one entry per fold.
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
 
-    examples = load_examples(TRAINING_DATA)
-    standard_of = standards(TRAINING_DATA)
+    training = _load(TRAINING_DATA)
     report: dict[str, dict] = {}
     for name in args.configs:
-        report[name] = evaluate(name, args, examples, standard_of)
+        report[name] = evaluate(name, args, training)
         # Written after each pipeline, so a long run that is stopped keeps what it measured.
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
