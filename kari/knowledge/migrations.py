@@ -52,6 +52,21 @@ def _m1_tables(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _bump_triggers(conn: Connection, tables: tuple[str, ...]) -> None:
+    """Triggers that bump `kb_meta.content_version` on any change to `tables` (SQLite, PostgreSQL)."""
+    bump = "UPDATE kb_meta SET content_version = content_version + 1"
+    if conn.dialect.name == "sqlite":
+        for table in tables:
+            for op in ("INSERT", "UPDATE", "DELETE"):
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER kb_bump_{table}_{op.lower()} AFTER {op} ON {table} BEGIN {bump}; END")
+    elif conn.dialect.name == "postgresql":
+        for table in tables:
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER kb_bump_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE PROCEDURE kb_bump_content_version()")
+
+
 def _m2_content_version(conn: Connection) -> None:
     """A content counter that any change to topics/aliases bumps — from the import, admin pages or
     plain SQL — so the topic linker can cache its index and still see a new entry at once."""
@@ -61,22 +76,11 @@ def _m2_content_version(conn: Connection) -> None:
           Column("content_version", Integer, nullable=False))
     md.create_all(conn)
     conn.execute(text("INSERT INTO kb_meta (id, content_version) VALUES (1, 1)"))
-    bump = "UPDATE kb_meta SET content_version = content_version + 1"
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        for table in ("topics", "aliases"):
-            for op in ("INSERT", "UPDATE", "DELETE"):
-                conn.exec_driver_sql(
-                    f"CREATE TRIGGER kb_bump_{table}_{op.lower()} AFTER {op} ON {table} "
-                    f"BEGIN {bump}; END")
-    elif dialect == "postgresql":
+    if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
-            "CREATE OR REPLACE FUNCTION kb_bump_content_version() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {bump}; RETURN NULL; END $$")
-        for table in ("topics", "aliases"):
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER kb_bump_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {table} FOR EACH STATEMENT EXECUTE PROCEDURE kb_bump_content_version()")
+            "CREATE OR REPLACE FUNCTION kb_bump_content_version() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN UPDATE kb_meta SET content_version = content_version + 1; RETURN NULL; END $$")
+    _bump_triggers(conn, ("topics", "aliases"))
     # Other databases: the import bumps the counter itself; edits made there must bump it too.
 
 
@@ -95,10 +99,28 @@ def _m3_feedback(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def _m4_example_questions(conn: Connection) -> None:
+    """Example questions per answer (the search finds an answer through them), and the content version
+    now also follows answers, sources and example questions: the search index shows the newest text."""
+    md = MetaData()
+    Table("topics", md, Column("id", Integer, primary_key=True))  # exists: only for the foreign key
+    questions = Table("example_questions", md,
+          Column("id", Integer, primary_key=True),
+          Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False,
+                 index=True),
+          Column("aspect", String(20), nullable=False),
+          Column("malform", String(2), nullable=False),
+          Column("text", Text, nullable=False),
+          UniqueConstraint("topic_id", "aspect", "text", name="uq_example_question"))
+    md.create_all(conn, tables=[questions])
+    _bump_triggers(conn, ("answers", "sources", "example_questions"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "topics, aliases, sources, answers", _m1_tables),
     (2, "content version counter with triggers", _m2_content_version),
     (3, "feedback on answers (no personal data)", _m3_feedback),
+    (4, "example questions; content version follows answers too", _m4_example_questions),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -106,3 +106,16 @@ class Feedback(Base):
     helpful = Column(Boolean, nullable=False)
     malform = Column(String(2), nullable=False)
     day = Column(Date, nullable=False)
+
+
+class ExampleQuestion(Base):
+    """A question staff say an answer answers (migration 4): the search finds the answer through it."""
+
+    __tablename__ = "example_questions"
+    __table_args__ = (UniqueConstraint("topic_id", "aspect", "text", name="uq_example_question"),)
+
+    id = Column(Integer, primary_key=True)
+    topic_id = Column(Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False, index=True)
+    aspect = Column(String(20), nullable=False)
+    malform = Column(String(2), nullable=False)
+    text = Column(Text, nullable=False)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy.engine import make_url
 
-from kari.dialogue import service_desk
+from kari.conversation import service_desk
 from tests.support.chat import reply_text, say
 
 pytestmark = pytest.mark.stack

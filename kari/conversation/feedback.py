@@ -49,12 +49,12 @@ def summary(session: Session, since: date | None = None) -> list[TopicScore]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m kari.dialogue.feedback [--since YYYY-MM-DD]`: ratings per topic and aspect."""
+    """`python -m kari.conversation.feedback [--since YYYY-MM-DD]`: ratings per topic and aspect."""
     import argparse
 
     from kari.knowledge.db import KnowledgeBaseUnavailable, session_scope
 
-    parser = argparse.ArgumentParser(prog="python -m kari.dialogue.feedback",
+    parser = argparse.ArgumentParser(prog="python -m kari.conversation.feedback",
                                      description="Citizens' ratings of Kari's answers, per topic and aspect.")
     parser.add_argument("--since", type=date.fromisoformat, help="only ratings from this day (YYYY-MM-DD)")
     args = parser.parse_args(argv)

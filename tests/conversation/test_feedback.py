@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import create_engine, inspect, select, text
 
-from kari.dialogue import feedback
+from kari.conversation import feedback
 from kari.knowledge.db import session_scope
 from kari.knowledge.migrations import LATEST, upgrade
 from kari.knowledge.models import Feedback

@@ -1,7 +1,7 @@
 """References to the last list: rasa_sdk's mention vocabulary."""
 import pytest
 
-from kari.dialogue.mentions import find_mention, resolve
+from kari.conversation.mentions import find_mention, resolve
 
 LIST = ["a", "b", "c", "d"]
 

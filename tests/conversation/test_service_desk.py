@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kari.dialogue.service_desk import describe, oslo, status
+from kari.conversation.service_desk import describe, oslo, status
 
 
 def at(text: str) -> datetime:

@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from kari.dialogue.calendar import holiday_name, is_public_holiday, public_holidays
+from kari.conversation.calendar import holiday_name, is_public_holiday, public_holidays
 
 # Published calendars (e.g. the Norwegian almanac), Easter-dependent days checked by hand.
 EXPECTED = {

@@ -24,7 +24,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TRAINING_DATA = REPO / "data/nlu"
 SETS = {name: {s: REPO / f"tests/nlu_{name}/{s}.yml" for s in ("nn", "nb")} for name in ("holdout", "dev")}
 HOLDOUT = SETS["holdout"]
@@ -253,7 +253,7 @@ def sweep_table(sweep: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kari.evaluation", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m kari.evaluation.nlu", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from kari.dialogue.calendar import holiday_name
+from kari.conversation.calendar import holiday_name
 
 OPENS = time(9, 0)
 CLOSES = time(14, 0)

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kari.dialogue import service_desk
-from kari.dialogue.texts import dt
+from kari.conversation import service_desk
+from kari.conversation.texts import dt
 from kari.knowledge.models import Answer, Topic
 from kari.knowledge.texts import std
 
@@ -29,8 +29,9 @@ def topic_contact(session: Session, topic_key: str | None, malform: str | None) 
 
 
 def handover_text(session: Session | None, topic_key: str | None, malform: str | None,
-                  now: datetime | None = None) -> str:
-    """Who to contact (topic first, then the municipality) and whether the service desk is open now.
+                  now: datetime | None = None, *, desk: bool = True) -> str:
+    """Who to contact (topic first, then the municipality) and, with `desk`, whether the service desk
+    is open now.
 
     `session` may be None when the knowledge base cannot be read: the general contact still works.
     """
@@ -43,5 +44,6 @@ def handover_text(session: Session | None, topic_key: str | None, malform: str |
         parts.append(dt(m, "handover_no_contact", name=contact[0]))
     else:
         parts.append(dt(m, "handover_general"))
-    parts.append(service_desk.describe(service_desk.status(now), m))
+    if desk:
+        parts.append(service_desk.describe(service_desk.status(now), m))
     return " ".join(parts)

@@ -1,0 +1,237 @@
+"""One turn of the conversation: the single entry point every Rasa action calls (`run_turn`).
+
+The action (chosen by Rasa's rules from the intent) says what kind of turn it is; everything else is
+decided here: an emergency first, then a knowledge answer found by searching every answer passage
+(`ranking.py`), a question back with up to three buttons when two different answers fit about equally,
+an honest "I don't know" with the right contact when nothing fits, and a person after a second miss in
+a row. What a later turn needs (the topic, the last list shown, what "ja" would pick) travels in the
+`topic` slot and in a small note on each reply (`history.Note`).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from sqlalchemy.orm import Session
+
+from kari.conversation import emergency, feedback
+from kari.conversation.handover import handover_text
+from kari.conversation.history import (Note, last_listed, parse_payload, previous_note,
+                                       previous_turn_failed, rateable_answer)
+from kari.conversation.mentions import find_mention, resolve
+from kari.conversation.ranking import Decision, Priors, decide
+from kari.conversation.texts import dt, emergency_text, join_or, option_title
+from kari.knowledge import search
+from kari.knowledge.db import session_scope
+from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
+from kari.knowledge.linker import link
+
+log = logging.getLogger(__name__)
+
+FORGET_KEY = "kari_forget"   # the input channel deletes the conversation when a reply carries it
+CONFIRM = "confirm"          # entity of the "Gløym meg" confirmation button
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What the action knows: the message as the NLU read it, the slots and the events so far."""
+
+    action: str
+    text: str = ""
+    intent: str | None = None
+    ranking: Sequence[tuple[str, float]] = ()
+    entities: Sequence[dict[str, Any]] = ()
+    topic: str | None = None
+    malform: str = "nn"
+    events: Sequence[dict[str, Any]] = ()
+
+    def entity(self, name: str) -> str | None:
+        for e in self.entities:
+            if isinstance(e, dict) and e.get("entity") == name and isinstance(e.get("value"), str):
+                return e["value"]
+        return None
+
+
+@dataclass
+class Say:
+    text: str = ""
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    note: Note | None = None
+    custom: dict[str, Any] | None = None
+
+
+@dataclass
+class Result:
+    say: list[Say]
+    topic: str | None = None   # set the `topic` slot to this (None: leave it)
+    revert: bool = False       # undo the user's message (Rasa's core fallback does this)
+
+
+def run_turn(turn: Turn) -> Result:
+    """The reply to one turn. Never raises: a broken knowledge base still gets a polite answer."""
+    try:
+        return HANDLERS[turn.action](turn)
+    except Exception as exc:  # database down, schema too new, …
+        log.error("turn %s failed: %s", turn.action, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        if turn.action == "action_emergency":
+            return Result([Say(emergency_text(("medical",), turn.malform, turn.text))])
+        return Result([Say(handover_text(None, None, turn.malform))])
+
+
+# --- emergencies ------------------------------------------------------------------------------
+
+def _emergency(turn: Turn) -> Result:
+    alarm = emergency.detect(turn.text)
+    categories = alarm.categories if alarm else ("medical",)  # the classifier was sure: 113 first
+    return Result([Say(emergency_text(categories, turn.malform, turn.text), note=Note())])
+
+
+# --- knowledge answers ------------------------------------------------------------------------
+
+def _feedback_buttons(malform: str) -> list[dict[str, str]]:
+    return [{"title": dt(malform, "feedback_good_button"), "payload": "/feedback_good"},
+            {"title": dt(malform, "feedback_bad_button"), "payload": "/feedback_bad"}]
+
+
+def _answered(passage: search.Passage, malform: str, *, say_name: bool = False) -> Result:
+    text = passage.text(malform)
+    name = passage.name(malform)
+    if say_name and not text.startswith(name):
+        text = f"{name}: {text}"  # a pick from a list: say which one
+    note = Note(passage.topic, passage.aspect, passage.items, found=True)
+    return Result([Say(text, _feedback_buttons(malform), note)], topic=passage.topic)
+
+
+def _payload(passage: search.Passage) -> str:
+    intent = BY_ASPECT[passage.aspect].intent
+    if passage.topic is None:
+        return f"/{intent}"
+    return f"/{intent}{json.dumps({'topic': passage.topic}, ensure_ascii=False, separators=(',', ':'))}"
+
+
+def _choose(turn: Turn, session: Session, passages: list[search.Passage]) -> Result:
+    if previous_turn_failed(turn.events):  # second miss in a row: a person takes over
+        return _give_up(turn, session)
+    m = turn.malform
+    titles = [option_title(p.name(m), p.aspect, m) for p in passages]
+    buttons = [{"title": title, "payload": _payload(p)} for title, p in zip(titles, passages)]
+    note = Note(failed=True, options=tuple(b["payload"] for b in buttons))
+    return Result([Say(dt(m, "clarify_topic", options=join_or(titles, m)), buttons, note)])
+
+
+def _unknown(turn: Turn, session: Session, topic: str | None) -> Result:
+    if previous_turn_failed(turn.events):
+        return _give_up(turn, session)
+    m = turn.malform
+    top = turn.ranking[0][0] if turn.ranking else None
+    if top == "out_of_scope" or turn.intent == "out_of_scope":
+        text = dt(m, "out_of_scope")
+    else:
+        text = f"{dt(m, 'unknown')} {handover_text(session, topic, m, desk=False)}"
+    return Result([Say(text, note=Note(topic=topic, failed=True))])
+
+
+def _give_up(turn: Turn, session: Session | None) -> Result:
+    text = f"{dt(turn.malform, 'give_up')} {handover_text(session, turn.topic, turn.malform)}"
+    return Result([Say(text, note=Note())])
+
+
+def _passage(index: search.Index, topic: str | None, aspect: str) -> search.Passage | None:
+    return next((index.passages[r] for r in index.by_topic.get(topic, []) if index.passages[r].aspect == aspect),
+                None)
+
+
+def _linked(session: Session, text: str) -> dict[str, float]:
+    """Topics named in the message → how sure (1 exact, 0.5 through a typo)."""
+    result = link(session, text)
+    top = result.candidates[:1] if result.best is not None else result.ambiguous
+    return {c.key: min(1.0, c.score) for c in top}
+
+
+def answer(turn: Turn, session: Session) -> Result:
+    """A knowledge question (or one the NLU was unsure about): find the answer passage."""
+    index = search.index(session)
+    aspect = ASPECT_OF_INTENT.get(turn.intent or "", "about")
+    chosen = turn.entity("topic")  # a button: the citizen has said which topic
+    pointed = resolve(find_mention(turn.text), last_listed(turn.events))
+    if chosen is not None or pointed is not None:
+        key = chosen if chosen is not None else pointed
+        found = _passage(index, key, aspect) or (_passage(index, key, "about") if pointed else None)
+        if found is not None:
+            return _answered(found, turn.malform, say_name=pointed is not None)
+        return _unknown(turn, session, key)
+    if turn.intent == "select_item":
+        return Result([Say(dt(turn.malform, "no_list"), note=Note(failed=True))])
+    linked = _linked(session, turn.text)
+    decision: Decision = decide(index, turn.text, Priors(turn.ranking, linked, turn.topic))
+    if decision.kind == "answer":
+        return _answered(decision.passages[0], turn.malform)
+    if decision.kind == "choose":
+        return _choose(turn, session, decision.passages)
+    return _unknown(turn, session, decision.topic)
+
+
+def _with_session(handler: Callable[[Turn, Session], Result]) -> Callable[[Turn], Result]:
+    def run(turn: Turn) -> Result:
+        with session_scope() as session:
+            return handler(turn, session)
+    return run
+
+
+# --- "ja" / "nei", a person, ratings, "Gløym meg", Rasa's fallback -----------------------------
+
+def _yes_no(turn: Turn, session: Session) -> Result:
+    note = previous_note(turn.events)
+    if note is None or not note.options:
+        return Result([Say(dt(turn.malform, "anything_else"))])
+    if turn.intent != "affirm":
+        return _give_up(turn, session)
+    parsed = parse_payload(note.options[0])
+    intent, values = parsed if parsed else ("request_human", {})
+    if not intent.startswith("ask_"):
+        return _handover(turn, session)
+    entities = [{"entity": "topic", "value": values["topic"]}] if values.get("topic") else []
+    follow = Turn("action_answer", "", intent, ((intent, 1.0),), entities, turn.topic, turn.malform, turn.events)
+    if not entities:  # a question without a topic (the partnerships)
+        passage = _passage(search.index(session), None, ASPECT_OF_INTENT[intent])
+        return _answered(passage, turn.malform) if passage else _give_up(turn, session)
+    return answer(follow, session)
+
+
+def _handover(turn: Turn, session: Session) -> Result:
+    return Result([Say(handover_text(session, turn.topic, turn.malform))])
+
+
+def _feedback(turn: Turn, session: Session) -> Result:
+    note = rateable_answer(turn.events)
+    if note is not None:
+        feedback.record(session, note.topic or "", note.aspect or "", turn.intent == "feedback_good", turn.malform)
+    return Result([])
+
+
+def _forget_me(turn: Turn) -> Result:
+    m = turn.malform
+    if turn.entity(CONFIRM) == "yes":
+        return Result([Say(custom={FORGET_KEY: True, "done": dt(m, "forgotten"), "failed": dt(m, "forget_failed")})])
+    buttons = [{"title": dt(m, "forget_yes"), "payload": '/forget_me{"confirm":"yes"}'},
+               {"title": dt(m, "forget_no"), "payload": "/deny"}]
+    return Result([Say(dt(m, "forget_confirm"), buttons, Note())])
+
+
+def _fallback(turn: Turn, session: Session) -> Result:
+    result = _give_up(turn, session)
+    result.revert = True
+    return result
+
+
+HANDLERS: dict[str, Callable[[Turn], Result]] = {
+    "action_emergency": _emergency,
+    "action_answer": _with_session(answer),
+    "action_yes_no": _with_session(_yes_no),
+    "action_handover": _with_session(_handover),
+    "action_feedback": _with_session(_feedback),
+    "action_forget_me": _forget_me,
+    "action_default_fallback": _with_session(_fallback),
+}

