@@ -117,6 +117,9 @@ def test_keyboard_only(page, web, fake_bot: FakeBot) -> None:
     # Tab out of the chat: no keyboard trap.
     page.keyboard.press("Tab")  # send button
     assert page.evaluate(f"{active}.textContent") == "Send"
+    for name in ("Bokmål", "Nynorsk"):  # the written-standard switch below the input (issue 18)
+        page.keyboard.press("Tab")
+        assert page.evaluate(f"{active}.textContent") == name
     page.keyboard.press("Tab")
     assert not page.evaluate(f"document.getElementById('kari-panel').contains({active})")
 

@@ -190,7 +190,7 @@
   }
   showChoice();
   var intro = el("p", "kari-intro", t.intro);
-  panel.append(head, log, status, switchBox, form);
+  panel.append(head, log, status, form, switchBox); // after the form: Shift+Tab from the input still reaches the quick replies
   root.append(launcher, panel);
 
   function render(msg, withButtons) {
