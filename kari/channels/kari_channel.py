@@ -7,7 +7,11 @@ list of {"recipient_id", "text", "buttons"?} out), but it:
   messages itself with a friendly 200 reply, as the widget shows any 200 reply as a bot bubble;
 - masks personal data before Rasa sees the text and tells each sender once, in their written
   standard, that it was removed;
-- logs only lengths and kinds, never the text.
+- logs only lengths and kinds, never the text;
+- answers its own replies in the conversation's written standard: the citizen's choice (optional
+  request field "malform": "nn" | "nb", sent by the widget's Bokmål/Nynorsk switch and forwarded to
+  Rasa as message metadata {"malform_choice": …}) or else the evidence accumulated over the
+  sender's messages (kari.nlu.malform.conversation_malform).
 
 Register in credentials.yml as `kari.channels.kari_channel.KariInput:` (optional keys:
 max_chars, max_body_bytes).
@@ -84,6 +88,7 @@ ERRORS = {
     "object": "Ugyldig JSON: venta eit objekt med feltene «sender» og «message».",
     "sender": "Feltet «sender» må vere ein tekst på 1–64 teikn (A–Z, a–z, 0–9, _ eller -).",
     "message": "Feltet «message» må vere ein tekst.",
+    "malform": "Feltet «malform» må vere «nn» eller «nb» (eller mangle).",
     "unexpected": "Kunne ikkje handsame førespurnaden. "
     "Prøv igjen med {\"sender\": \"…\", \"message\": \"…\"}.",
 }
@@ -99,6 +104,32 @@ def detect_malform(text: str) -> Optional[str]:
         logger.warning("kari.channel.malform_detection_failed")
         return None
     return result if result in ("nn", "nb") else None
+
+
+def malform_evidence(text: str) -> float:
+    """The text's written-standard log-odds (> 0 Bokmål); 0.0 on any failure (never raises)."""
+    try:
+        from kari.nlu.malform import malform_evidence as evidence
+
+        return float(evidence(text))
+    except Exception:  # noqa: BLE001 - detection must never break the channel
+        logger.warning("kari.channel.malform_detection_failed")
+        return 0.0
+
+
+def conversation_malform(scores: List[float], chosen: Optional[str]) -> str:
+    """The sender's standard: their choice, else their accumulated evidence; Nynorsk when unsure."""
+    try:
+        from kari.nlu.malform import conversation_malform as decide
+
+        result = decide(scores, chosen)
+    except Exception:  # noqa: BLE001
+        logger.warning("kari.channel.malform_detection_failed")
+        result = chosen
+    return result if result in ("nn", "nb") else "nn"
+
+
+MAX_REMEMBERED_TURNS = 20
 
 
 def clean_text(text: str) -> str:
@@ -131,7 +162,7 @@ class _SenderMemory:
         self._data: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
 
     def get(self, sender: str) -> Dict[str, Any]:
-        entry = self._data.pop(sender, None) or {"malform": None, "noticed": False}
+        entry = self._data.pop(sender, None) or {"malform": None, "noticed": False, "scores": [], "choice": None}
         self._data[sender] = entry
         while len(self._data) > self._size:
             self._data.popitem(last=False)
@@ -164,7 +195,10 @@ class KariInput(InputChannel):
         return {"recipient_id": sender, "text": REPLIES[key][malform].format(**fmt)}
 
     def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str]":
-        """Validate the request; (error response or None, sender, raw message)."""
+        """Validate the request; (error response or None, sender, raw message).
+
+        The optional "malform" field ("nn" | "nb") is validated here; handle() reads it with _choice.
+        """
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if self.require_json_content_type and not (
             content_type == "application/json" or content_type.endswith("+json")
@@ -184,7 +218,18 @@ class KariInput(InputChannel):
             return _error("sender", 400), "", ""
         if not isinstance(message, str):
             return _error("message", 400), "", ""
+        if payload.get("malform") not in (None, "nn", "nb"):
+            return _error("malform", 400), "", ""
         return None, sender, message
+
+    @staticmethod
+    def _choice(request: Request) -> Optional[str]:
+        """The citizen's chosen standard from an already validated body, or None."""
+        try:
+            choice = json.loads((request.body or b"").decode("utf-8")).get("malform")
+        except (UnicodeDecodeError, ValueError, RecursionError, AttributeError):
+            return None
+        return choice if choice in ("nn", "nb") else None
 
     async def handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -197,13 +242,18 @@ class KariInput(InputChannel):
 
         text = clean_text(raw)
         memory = self.senders.get(sender)
+        choice = self._choice(request)
+        if choice:
+            memory["choice"] = choice  # a click on the widget's switch holds for the conversation
         if not text:
-            malform = memory["malform"] or "nn"
+            malform = conversation_malform(memory["scores"], memory["choice"])
             return response.json([self._reply(sender, "empty", malform)])
 
         result = privacy.mask_details(text)
         masked = result.text
-        malform = detect_malform(masked[: self.max_chars * 2]) or memory["malform"] or "nn"
+        memory["scores"] = (memory["scores"] + [malform_evidence(masked[: self.max_chars * 2])])[
+            -MAX_REMEMBERED_TURNS:]
+        malform = conversation_malform(memory["scores"], memory["choice"])
         memory["malform"] = malform
         logger.info(
             "kari.channel.message chars=%d masked=%s",
@@ -225,7 +275,9 @@ class KariInput(InputChannel):
             return response.json(replies)
 
         collector = CollectingOutputChannel()
-        metadata = {"masked": list(result.kinds)}
+        metadata: Dict[str, Any] = {"masked": list(result.kinds)}
+        if memory["choice"]:
+            metadata["malform_choice"] = memory["choice"]
         message = UserMessage(masked, collector, sender, input_channel=self.name(), metadata=metadata)
         try:
             # shield: a slow turn still finishes and is stored; only the wait is cut short.

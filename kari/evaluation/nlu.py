@@ -271,6 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     # one entry per fold.
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
 
+    # Issue 18: the written-standard detector on held-out text (seconds; also python -m kari.nlu.malform_eval).
+    from kari.nlu.malform_eval import evaluate as malform_evaluate, format_table as malform_table
+
+    print("Written-standard detector (kari.nlu.malform) on held-out text", flush=True)
+    print(malform_table(malform_evaluate()) + "\n", flush=True)
+
     training = _load(TRAINING_DATA)
     report: dict[str, dict] = {}
     for name in args.configs:

@@ -127,3 +127,12 @@ NB_PHRASES: dict[str, float] = {
 # Strong markers worth a fuzzy (one-typo) match; only long words, to stay safe.
 FUZZY_NN: tuple[str, ...] = ("kva", "kven", "korleis", "kvifor", "ikkje", "mykje", "berre", "nokon", "fleire")
 FUZZY_NB: tuple[str, ...] = ("hva", "hvem", "hvordan", "hvorfor", "trenger", "kommer", "hverandre", "flere")
+
+# Words that carry no evidence at all, whatever the training data says: greetings, thanks, yes/no,
+# the bot's name, and dialect forms writers of both standards use. A conversation's standard is kept
+# across them (kari.nlu.malform.conversation_malform).
+NEUTRAL: set[str] = {
+    "hei", "heia", "heisann", "hallo", "halla", "hallaien", "morn", "takk", "tusen",
+    "ok", "okei", "okay", "ja", "jo", "nei", "nope", "jepp", "kari", "bot",
+    "ka", "kossen", "kess", "æ", "e", "ittje", "itte", "kem", "ke",
+}

@@ -117,6 +117,9 @@ def test_keyboard_only(page, web, fake_bot: FakeBot) -> None:
     # Tab out of the chat: no keyboard trap.
     page.keyboard.press("Tab")  # send button
     assert page.evaluate(f"{active}.textContent") == "Send"
+    for name in ("Bokmål", "Nynorsk"):  # the written-standard switch below the input (issue 18)
+        page.keyboard.press("Tab")
+        assert page.evaluate(f"{active}.textContent") == name
     page.keyboard.press("Tab")
     assert not page.evaluate(f"document.getElementById('kari-panel').contains({active})")
 
@@ -284,3 +287,33 @@ def test_damaged_stored_conversation_starts_afresh(page, web) -> None:
     w.open()
     assert w.bot.all_inner_texts()[-1].endswith("gammal")
     w.ask("hei", wait_bot=2)
+
+
+def test_malform_switch_is_sent_and_remembered(page, web, fake_bot: FakeBot) -> None:
+    """Issue 18: a Bokmål / Nynorsk choice near the input, keyboard usable, sent with every message
+    of the conversation as {"malform": …} and kept across a reload (sessionStorage)."""
+    w = Widget(page).goto(web.url + "/")
+    w.open()
+    group = page.get_by_role("group", name="Kari svarar på")
+    nb = group.get_by_role("button", name="Bokmål")
+    nn = group.get_by_role("button", name="Nynorsk")
+    assert nb.get_attribute("aria-pressed") == "false" and nn.get_attribute("aria-pressed") == "false"
+
+    w.ask("hei", wait_bot=1)
+    assert "malform" not in fake_bot.received[-1], "no choice, no field: the text decides"
+
+    nb.focus()
+    page.keyboard.press("Enter")
+    assert nb.get_attribute("aria-pressed") == "true" and nn.get_attribute("aria-pressed") == "false"
+    w.ask("kva kostar sfo", wait_bot=2)
+    assert fake_bot.received[-1]["malform"] == "nb"
+
+    page.reload()
+    w.panel.wait_for(state="visible")
+    assert group.get_by_role("button", name="Bokmål").get_attribute("aria-pressed") == "true"
+    w.ask("og barnehage?", wait_bot=3)
+    assert fake_bot.received[-1]["malform"] == "nb"
+
+    group.get_by_role("button", name="Nynorsk").click()
+    w.ask("takk", wait_bot=4)
+    assert fake_bot.received[-1]["malform"] == "nn"

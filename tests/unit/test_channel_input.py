@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import threading
@@ -37,6 +38,11 @@ def stub_detect_malform(text: str) -> Optional[str]:
     if words & NN_WORDS:
         return "nn"
     return None
+
+
+def stub_malform_evidence(text: str) -> float:
+    """Log-odds stand-in: the stub's decision as ±3, 0 when it has none."""
+    return {"nb": 3.0, "nn": -3.0, None: 0.0}[stub_detect_malform(text)]
 
 
 class FakeRasa:
@@ -115,6 +121,7 @@ def server():
 @pytest.fixture(autouse=True)
 def fresh(server: Server, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(kari_channel, "detect_malform", stub_detect_malform)
+    monkeypatch.setattr(kari_channel, "malform_evidence", stub_malform_evidence)
     server.rasa.received.clear()
     server.rasa.fail = False
     yield
@@ -236,8 +243,13 @@ def test_detect_malform_without_errors_falls_back(monkeypatch: pytest.MonkeyPatc
         raise ValueError("broken detector")
 
     broken.detect_malform = boom  # type: ignore[attr-defined]
+    broken.malform_evidence = boom  # type: ignore[attr-defined]
+    broken.conversation_malform = boom  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "kari.nlu.malform", broken)
     assert kari_channel.detect_malform("Eg lurer på noko") is None
+    assert kari_channel.malform_evidence("Eg lurer på noko") == 0.0
+    assert kari_channel.conversation_malform([3.0], None) == "nn"
+    assert kari_channel.conversation_malform([3.0], "nb") == "nb"
 
 
 def test_with_the_real_malform_detector(server: Server, monkeypatch: pytest.MonkeyPatch):
@@ -248,3 +260,43 @@ def test_with_the_real_malform_detector(server: Server, monkeypatch: pytest.Monk
     nn = server.say("real-nn", "Eg lurer på korleis eg søkjer. Ring meg på 987 65 432.").json()
     assert NOTICE_NB in nb[0]["text"]
     assert NOTICE in nn[0]["text"]
+
+
+# --- issue 18: the citizen's choice of written standard and the conversation's evidence -----------
+
+def _say_with_choice(server: Server, sender: str, message: str, malform: Any) -> requests.Response:
+    body = json.dumps({"sender": sender, "message": message, "malform": malform})
+    return server.post(body.encode("utf-8"))
+
+
+@pytest.mark.parametrize("bad", ["NB", "nynorsk", "", 1, ["nb"], {"x": 1}, True])
+def test_malform_field_is_validated(server: Server, bad: Any):
+    resp = _say_with_choice(server, "choice-bad", "hei", bad)
+    assert resp.status_code == 400
+    assert "malform" in resp.json()["error"]
+    assert server.rasa.received == []
+
+
+def test_malform_choice_goes_to_rasa_as_metadata(server: Server):
+    _say_with_choice(server, "choice-1", "kva kostar barnehage", "nb")
+    assert server.rasa.received[-1].metadata["malform_choice"] == "nb"
+    # remembered: later messages without the field carry it too
+    server.say("choice-1", "og sfo?")
+    assert server.rasa.received[-1].metadata["malform_choice"] == "nb"
+    plain = server.say("choice-2", "kva kostar barnehage")
+    assert plain.status_code == 200
+    assert "malform_choice" not in server.rasa.received[-1].metadata
+
+
+def test_malform_choice_wins_for_the_channels_own_replies(server: Server):
+    resp = _say_with_choice(server, "choice-3", "   ", "nb")
+    assert EMPTY_NB in resp.json()[0]["text"]
+    resp = _say_with_choice(server, "choice-4", "Eg lurer på korleis eg søkjer", None)
+    assert resp.status_code == 200  # null is the same as no choice
+
+
+def test_a_greeting_keeps_the_conversations_standard(server: Server):
+    server.say("conv-1", "Hvor er biblioteket?")
+    server.say("conv-1", "takk")
+    replies = server.say("conv-1", "   ").json()
+    assert EMPTY_NB in replies[0]["text"]

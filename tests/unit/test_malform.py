@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kari.nlu.malform import detect_malform
+from kari.nlu.malform import detect_malform, malform_evidence
 
 LABELLED = Path(__file__).resolve().parents[1] / "malform" / "labelled.yml"
 MIN_ACCURACY = 0.97
@@ -112,6 +112,7 @@ def test_component_adds_malform_entity(detector) -> None:
     msg = _message("kva kostar sfo")
     detector.process([msg])
     entities = msg.get("entities")
+    evidence = entities[0].pop("evidence")
     assert entities == [
         {
             "entity": "malform",
@@ -122,6 +123,9 @@ def test_component_adds_malform_entity(detector) -> None:
             "extractor": "MalformDetector",
         }
     ]
+    # issue 18: the entity also carries the message's log-odds (< 0 Nynorsk) for the conversation
+    assert isinstance(evidence, float) and evidence < 0
+    assert evidence == malform_evidence("kva kostar sfo")
 
 
 def test_component_keeps_entities_of_other_extractors(detector) -> None:

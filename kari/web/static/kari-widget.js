@@ -17,7 +17,8 @@
       down: "Eg får ikkje kontakt med tenesta akkurat no. Prøv igjen om litt, eller ring 70 16 20 00.",
       error: "Noko gjekk gale hos oss. Prøv igjen om litt, eller ring 70 16 20 00.",
       empty: "Eg fann ikkje noko svar på det. Prøv å spørje på ein annan måte, eller ring 70 16 20 00.",
-      tab: " (opnar i ny fane)"
+      tab: " (opnar i ny fane)",
+      choose: "Kari svarar på"
     },
     nb: {
       open: "Spør Kari", title: "Kari – chat med Ålesund kommune", close: "Lukk chatten",
@@ -28,7 +29,8 @@
       down: "Jeg får ikke kontakt med tjenesten akkurat nå. Prøv igjen om litt, eller ring 70 16 20 00.",
       error: "Noe gikk galt hos oss. Prøv igjen om litt, eller ring 70 16 20 00.",
       empty: "Jeg fant ikke noe svar på det. Prøv å spørre på en annen måte, eller ring 70 16 20 00.",
-      tab: " (åpner i ny fane)"
+      tab: " (åpner i ny fane)",
+      choose: "Kari svarer på"
     }
   };
   var lang = /^(nb|no)(-|$)/i.test(document.documentElement.lang || "") ? "nb" : "nn";
@@ -59,6 +61,7 @@
   var state = load();
   if (typeof state.sender !== "string" || !state.sender) { state.sender = uuid(); state.log = []; }
   state.log = (Array.isArray(state.log) ? state.log : []).filter(function (m) { return m && typeof m === "object"; });
+  if (state.malform !== "nn" && state.malform !== "nb") delete state.malform;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -157,8 +160,37 @@
   var sendBtn = el("button", "kari-send", t.send);
   sendBtn.type = "submit";
   form.append(label, input, sendBtn);
+  // Written-standard switch (issue 18): a pressed button sends {"malform": "nn"|"nb"} with every
+  // message of this conversation, so Kari answers in it whatever the text looks like.
+  var switchBox = el("div", "kari-malform");
+  switchBox.setAttribute("role", "group");
+  switchBox.id = "kari-malform";
+  var switchLabel = el("span", "kari-malform-label", t.choose);
+  switchLabel.id = "kari-malform-label";
+  switchBox.setAttribute("aria-labelledby", "kari-malform-label");
+  switchBox.appendChild(switchLabel);
+  var malformBtns = [["nb", "Bokmål"], ["nn", "Nynorsk"]].map(function (o) {
+    var b = el("button", "kari-malform-btn", o[1]);
+    b.type = "button";
+    b.lang = o[0];
+    b.setAttribute("data-malform", o[0]);
+    b.addEventListener("click", function () { choose(o[0]); });
+    switchBox.appendChild(b);
+    return b;
+  });
+  function showChoice() {
+    malformBtns.forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-malform") === state.malform));
+    });
+  }
+  function choose(m) {
+    state.malform = m;
+    save();
+    showChoice();
+  }
+  showChoice();
   var intro = el("p", "kari-intro", t.intro);
-  panel.append(head, log, status, form);
+  panel.append(head, log, status, form, switchBox); // after the form: Shift+Tab from the input still reaches the quick replies
   root.append(launcher, panel);
 
   function render(msg, withButtons) {
@@ -235,7 +267,8 @@
     fetch(endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: payload }),
+      body: JSON.stringify(state.malform ? { sender: state.sender, message: payload, malform: state.malform }
+        : { sender: state.sender, message: payload }),
       credentials: "omit",
       signal: ctrl ? ctrl.signal : undefined
     }).then(function (res) {
@@ -273,6 +306,7 @@
     setStatus(null);
     state = { sender: uuid(), log: [], open: true };
     save();
+    showChoice();
     renderAll();
     input.focus();
   });
