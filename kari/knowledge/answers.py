@@ -96,14 +96,16 @@ def _as_of(row: Answer, malform: str, today: dt.date) -> str:
         earliest = source_span(row.source_date)[0]
     if latest >= limit:
         return ""
-    text = f"{row.text_nn} {row.text_nb}"
     if earliest is None:  # "../2019": some time before 2020
+        years = [latest.year + 1]
         when = t(malform, "before", year=str(latest.year + 1))
     elif earliest.year == latest.year:
+        years = [latest.year]
         when = str(latest.year)
     else:
+        years = [earliest.year, latest.year]
         when = f"{earliest.year}–{latest.year}"
-    if str(latest.year) in text:  # the text already says which year ("I 2020 kosta …")
+    if any(str(year) in row.text(malform) for year in years):  # the text says it already ("I 2020 …")
         return ""
     return t(malform, template, when=when)
 
