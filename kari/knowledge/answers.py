@@ -133,7 +133,7 @@ def _stored(topic: Topic, aspect: str, m: str, today: dt.date) -> Reply:
     return Reply(_with_source(" ".join(p for p in parts if p), m, source), topic.key, True)
 
 
-def _web(session: Session, topic: Topic, m: str) -> Reply:
+def _web(topic: Topic, m: str) -> Reply:
     if topic.url:
         return Reply(t(m, "web", name=topic.name(m), url=topic.url), topic.key, True)
     sources = sorted({a.source.url for a in topic.answers if a.source is not None})
@@ -145,7 +145,7 @@ def _web(session: Session, topic: Topic, m: str) -> Reply:
 def _about_topic(session: Session, topic: Topic, aspect: str, m: str, today: dt.date) -> Reply:
     name = topic.name(m)
     if aspect == "web":
-        return _web(session, topic, m)
+        return _web(topic, m)
 
     if aspect == "projects":
         projects = sorted((p for p in topic.projects if p.kind == "project"), key=lambda p: p.name(m).casefold())
