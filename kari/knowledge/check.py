@@ -1,20 +1,22 @@
-"""`kb check`: what staff should look at — gaps in translations and sources, stale and flagged facts."""
+"""`kb check`: what staff should look at — gaps in translations and sources, answers no one has verified,
+old sources, flagged facts, and operator contacts the topic's own answers do not back up."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kari.knowledge.models import ASPECTS, Answer, Topic
+from kari.knowledge.models import ASPECTS, Answer, Topic, source_span
 
 STALE_MONTHS = 12
 
 
 @dataclass(frozen=True)
 class Finding:
-    section: str  # "missing translation" | "no source" | "older than 12 months" | "flagged for review"
+    section: str  # one of SECTIONS
     where: str    # topic key, or key/aspect
     detail: str
 
@@ -22,7 +24,15 @@ class Finding:
         return f"{self.where}: {self.detail}"
 
 
-SECTIONS = ("missing translation", "no source", "older than 12 months", "flagged for review")
+NEVER_VERIFIED = "never verified by staff"
+VERIFIED_LONG_AGO = f"verified more than {STALE_MONTHS} months ago"
+OLD_SOURCE = f"source older than {STALE_MONTHS} months"
+SECTIONS = ("missing translation", "no source", NEVER_VERIFIED, VERIFIED_LONG_AGO, OLD_SOURCE,
+            "flagged for review", "operator contact not in the topic's answers")
+
+# Phone numbers (8 digits in pairs, 116 xxx, 5-digit service numbers), e-mail addresses and host names.
+_CONTACT_RE = re.compile(r"\b\d{2} \d{2} \d{2} \d{2}\b|\b\d{3} \d{3}\b|\b\d{5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                         r"|\b(?:[a-z0-9-]+\.)+(?:no|com|org|net)\b")
 
 
 def months_ago(today: dt.date, months: int) -> dt.date:
@@ -33,6 +43,20 @@ def months_ago(today: dt.date, months: int) -> dt.date:
             return dt.date(year, month + 1, day)
         except ValueError:  # 29–31 in a shorter month
             day -= 1
+
+
+def source_latest(answer: Answer) -> dt.date | None:
+    """The latest day the answer's source can date from (None: no date, or open-ended); a malformed
+    value (possible only through SQL edits) counts as no date."""
+    try:
+        span = source_span(answer.source_date)
+    except ValueError:
+        return None
+    return span[1] if span else None
+
+
+def contact_tokens(text: str) -> list[str]:
+    return _CONTACT_RE.findall(text or "")
 
 
 def find_issues(session: Session, today: dt.date | None = None) -> list[Finding]:
@@ -54,12 +78,23 @@ def find_issues(session: Session, today: dt.date | None = None) -> list[Finding]
                     found.append(Finding("missing translation", where, f"no {lang} text"))
             if a.source is None:
                 found.append(Finding("no source", where, "answer has no source link"))
-            if a.checked is None:
-                found.append(Finding("older than 12 months", where, "never checked (no date)"))
-            elif a.checked < limit:
-                found.append(Finding("older than 12 months", where, f"last checked {a.checked.isoformat()}"))
+            said = f"source_date {a.source_date}" if a.source_date else "source shows no date"
+            if a.verified is None:
+                found.append(Finding(NEVER_VERIFIED, where, said))
+            elif a.verified < limit:
+                found.append(Finding(VERIFIED_LONG_AGO, where, f"last verified {a.verified.isoformat()}"))
+            latest = source_latest(a)
+            if latest is not None and latest < limit and (a.verified is None or a.verified < limit):
+                found.append(Finding(OLD_SOURCE, where, said))
             if (a.review or "").strip():
                 found.append(Finding("flagged for review", where, a.review.strip()))
+        for lang, operator in (("nn", t.operator_nn), ("nb", t.operator_nb)):
+            backed = " ".join([t.url or ""] + [f"{a.text_nn} {a.text_nb}" for a in t.answers])
+            missing = [c for c in contact_tokens(operator or "") if c not in backed]
+            if missing:
+                found.append(Finding("operator contact not in the topic's answers", t.key,
+                                     f"{lang} operator names {', '.join(missing)}, which no answer of the "
+                                     f"topic (nor its url) contains"))
     return found
 
 
@@ -72,5 +107,7 @@ def report(findings: list[Finding]) -> str:
         if items:
             lines.append(f"{section} ({len(items)}):")
             lines += [f"  {f}" for f in items]
-    lines.append(f"kb check: {len(findings)} item(s) to look at.")
+    counts = ", ".join(f"{sum(f.section == s for f in findings)} {s}" for s in SECTIONS
+                       if any(f.section == s for f in findings))
+    lines.append(f"kb check: {len(findings)} item(s) to look at: {counts}.")
     return "\n".join(lines)

@@ -4,7 +4,8 @@ Why not Alembic: the schema is small, the migrations must run programmatically a
 SQLite and PostgreSQL, and a table holding one version number plus a list of plain functions does that
 with no extra dependency (and no alembic.ini/env.py to ship). Each migration is frozen Core DDL (never the
 current ORM models), runs in its own transaction, and only ever adds or alters — so a database that
-staff have edited keeps its content across upgrades. Add a migration by appending to MIGRATIONS.
+staff have edited keeps its content across upgrades (migration 4 drops one column whose values were
+never staff input; its docstring says why). Add a migration by appending to MIGRATIONS.
 """
 from __future__ import annotations
 
@@ -99,7 +100,25 @@ def _m3_feedback(conn: Connection) -> None:
     md.create_all(conn)
 
 
-def _m4_example_questions(conn: Connection) -> None:
+def _m4_source_date_verified_operator(conn: Connection) -> None:
+    """Split the one `checked` date into `source_date` (when the source said it) and `verified` (when
+    staff last verified it), and give topics an operator (third parties' own contact) and an emergency
+    sentence.
+
+    `checked` is dropped, not copied: its only writer was `kb import`, and the content audit (issue 12)
+    found its values were the day the fact sheet was compiled (2026-11-26), a placeholder (2019-06-01) or
+    synthetic 1 January dates — none of them a staff verification, and none the date of the source. Copying
+    them into `verified` would keep the false claim; into `source_date`, invent a source date. Every
+    answer starts unverified; the next `kb import` fills `source_date` from the YAML. Texts, sources and
+    review notes are untouched."""
+    for table, column, kind in (("answers", "source_date", "VARCHAR(30)"), ("answers", "verified", "DATE"),
+                                ("topics", "operator_nn", "TEXT"), ("topics", "operator_nb", "TEXT"),
+                                ("topics", "emergency_nn", "TEXT"), ("topics", "emergency_nb", "TEXT")):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    conn.exec_driver_sql("ALTER TABLE answers DROP COLUMN checked")  # SQLite ≥ 3.35, PostgreSQL
+
+
+def _m5_example_questions(conn: Connection) -> None:
     """Example questions per answer (the search finds an answer through them), and the content version
     now also follows answers, sources and example questions: the search index shows the newest text."""
     md = MetaData()
@@ -120,7 +139,9 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "topics, aliases, sources, answers", _m1_tables),
     (2, "content version counter with triggers", _m2_content_version),
     (3, "feedback on answers (no personal data)", _m3_feedback),
-    (4, "example questions; content version follows answers too", _m4_example_questions),
+    (4, "answers: source_date and verified instead of checked; topics: operator, emergency",
+     _m4_source_date_verified_operator),
+    (5, "example questions; content version follows answers too", _m5_example_questions),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -4,6 +4,9 @@ SQLAlchemy 1.4 in the 2.0 style: a `registry()`, classic typed Columns, `select(
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import registry, relationship
 
@@ -26,6 +29,13 @@ class Topic(Base):
     name_nn = Column(Text, nullable=False, default="")
     name_nb = Column(Text, nullable=False, default="")
     url = Column(Text, nullable=True)
+    # Migration 4. Who runs the service when it is not the municipality (ÅRIM, the fire service, NAV …):
+    # its name and own contact, so a caution points there and not to the municipality's switchboard.
+    operator_nn = Column(Text, nullable=True)
+    operator_nb = Column(Text, nullable=True)
+    # Migration 4. For topics about a risk to life or health: the emergency sentence every reply opens with.
+    emergency_nn = Column(Text, nullable=True)
+    emergency_nb = Column(Text, nullable=True)
     # Which YAML file the topic came from (export writes it back there); None → chosen by kind.
     file = Column(String(50), nullable=True)
 
@@ -40,6 +50,14 @@ class Topic(Base):
         """The name in `malform`, else the other standard's, else the key."""
         first, second = (self.name_nb, self.name_nn) if malform == "nb" else (self.name_nn, self.name_nb)
         return (first or "").strip() or (second or "").strip() or self.key
+
+    def operator(self, malform: str) -> str:
+        """The operator's name and contact in `malform` (falling back to the other standard), or ""."""
+        return _pick(malform, self.operator_nn, self.operator_nb)
+
+    def emergency(self, malform: str) -> str:
+        """The emergency sentence in `malform` (falling back to the other standard), or ""."""
+        return _pick(malform, self.emergency_nn, self.emergency_nb)
 
     def __repr__(self) -> str:
         return f"Topic({self.key!r}, {self.kind!r})"
@@ -64,6 +82,11 @@ class Source(Base):
     url = Column(Text, nullable=False, unique=True)
 
 
+def _pick(malform: str, nn: str | None, nb: str | None) -> str:
+    first, second = (nb, nn) if malform == "nb" else (nn, nb)
+    return (first or "").strip() or (second or "").strip()
+
+
 class Answer(Base):
     __tablename__ = "answers"
     __table_args__ = (UniqueConstraint("topic_id", "aspect", name="uq_answer_aspect"),)
@@ -74,7 +97,11 @@ class Answer(Base):
     text_nn = Column(Text, nullable=False, default="")
     text_nb = Column(Text, nullable=False, default="")
     source_id = Column(Integer, ForeignKey("sources.id", ondelete="SET NULL"), nullable=True)
-    checked = Column(Date, nullable=True)
+    # When the source said it (migration 4): an EDTF-style date or span, see `kari.knowledge.dates`;
+    # None when the source shows no date. Never the day the page was copied.
+    source_date = Column(String(30), nullable=True)
+    # The day staff last verified the answer against the live service; None until someone has.
+    verified = Column(Date, nullable=True)
     review = Column(Text, nullable=True)
 
     topic = relationship("Topic", back_populates="answers")
@@ -109,7 +136,7 @@ class Feedback(Base):
 
 
 class ExampleQuestion(Base):
-    """A question staff say an answer answers (migration 4): the search finds the answer through it."""
+    """A question staff say an answer answers (migration 5): the search finds the answer through it."""
 
     __tablename__ = "example_questions"
     __table_args__ = (UniqueConstraint("topic_id", "aspect", "text", name="uq_example_question"),)
@@ -119,3 +146,43 @@ class ExampleQuestion(Base):
     aspect = Column(String(20), nullable=False)
     malform = Column(String(2), nullable=False)
     text = Column(Text, nullable=False)
+
+
+# ------------------------------------------------------------------------------ source dates
+# `Answer.source_date` holds when the source said it, as precisely as the source shows it, in a small
+# subset of ISO 8601 / EDTF: a year "2020", a month "2020-03", a day "2023-12-07", or a span "2020/2023"
+# with an open end written "..": "../2019" (some time before 2020: an undated page of the old site),
+# "2024/.." (2024 or later).
+_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _point(text: str, end: bool) -> dt.date:
+    m = _POINT.match(text)
+    if not m:
+        raise ValueError(text)
+    year, month, day = int(m[1]), m[2], m[3]
+    if day:
+        return dt.date(year, int(month), int(day))
+    if month:
+        first = dt.date(year, int(month), 1)
+        if not end:
+            return first
+        return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+
+
+def source_span(text: str | None) -> tuple[dt.date | None, dt.date | None] | None:
+    """(earliest, latest) day `text` can mean (None: open end); None for no date; ValueError if malformed."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if "/" not in text:
+        return _point(text, False), _point(text, True)
+    start, _, stop = text.partition("/")
+    if start == stop == ".." or "/" in stop:
+        raise ValueError(text)
+    earliest = None if start == ".." else _point(start, False)
+    latest = None if stop == ".." else _point(stop, True)
+    if earliest and latest and earliest > latest:
+        raise ValueError(text)
+    return earliest, latest

@@ -11,17 +11,24 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from kari.knowledge.models import ASPECTS, KINDS, MALFORMS
+from kari.knowledge.models import ASPECTS, KINDS, MALFORMS, source_span
 
 # Export order of the files, and the file a topic of each kind goes to when it has none of its own.
 FILES = ("partners", "projects", "services", "municipality")
 FILE_FOR_KIND = {"partner": "partners", "project": "projects", "service": "services",
                  "municipality": "municipality"}
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOPIC_KEYS = ("key", "kind", "partner", "name", "url", "aliases", "answers")
-ANSWER_KEYS = ("nn", "nb", "source", "checked", "review")
+TOPIC_KEYS = ("key", "kind", "partner", "name", "url", "operator", "emergency", "aliases", "answers")
+ANSWER_KEYS = ("nn", "nb", "source", "source_date", "verified", "review")
 HEADER = ("# Kommune-Kari knowledge base ({file}.yml). Canonical form written by `python -m kari kb export`.\n"
-          "# Edit it, then load it with `python -m kari kb import`; `python -m kari kb check` lists gaps.\n")
+          "# Edit it, then load it with `python -m kari kb import`; `python -m kari kb check` lists gaps.\n"
+          "# source_date: when the source said it (2020, 2020-03, 2023-12-07, or a span 2020/2023, ../2019 =\n"
+          "# before 2020, 2024/.. = 2024 or later; none when the page shows no date). verified: the day staff\n"
+          "# last checked the answer against the live service (none until someone has). operator: who runs a\n"
+          "# service the municipality does not, with their own contact. emergency: the sentence every reply\n"
+          "# about the topic opens with.\n")
+RENAMED = {"checked": "'checked' is gone: write source_date (when the source said it) and, once staff "
+                      "have verified the answer, verified: YYYY-MM-DD"}
 
 
 @dataclass
@@ -29,7 +36,8 @@ class AnswerData:
     nn: str
     nb: str
     source: str | None = None
-    checked: dt.date | None = None
+    source_date: str | None = None
+    verified: dt.date | None = None
     review: str | None = None
 
 
@@ -41,6 +49,10 @@ class TopicData:
     name_nb: str
     partner: str | None = None
     url: str | None = None
+    operator_nn: str | None = None
+    operator_nb: str | None = None
+    emergency_nn: str | None = None
+    emergency_nb: str | None = None
     aliases_nn: list[str] = field(default_factory=list)
     aliases_nb: list[str] = field(default_factory=list)
     answers: dict[str, AnswerData] = field(default_factory=dict)
@@ -73,6 +85,8 @@ def _mapping(node: Node, path: str, problems: Problems, what: str,
             problems.add(path, knode, f"{what}: keys must be plain words")
         elif name in out:
             problems.add(path, knode, f"{what}: duplicate key '{name}'")
+        elif name not in allowed and name in RENAMED:
+            problems.add(path, knode, f"{what}: {RENAMED[name]}")
         elif name not in allowed:
             problems.add(path, knode, f"{what}: unknown key '{name}' (allowed: {', '.join(allowed)})")
         else:
@@ -118,6 +132,21 @@ def _date(node: Node, path: str, problems: Problems, what: str) -> dt.date | Non
         except ValueError:
             pass
     problems.add(path, node, f"bad date '{getattr(node, 'value', '')}' in {what} (expected YYYY-MM-DD)")
+    return None
+
+
+def _source_date(node: Node, path: str, problems: Problems, what: str) -> str | None:
+    if _is_null(node):
+        return None
+    value = node.value.strip() if isinstance(node, ScalarNode) else None
+    if value is not None:
+        try:
+            if source_span(value) is not None:
+                return value
+        except ValueError:
+            pass
+    problems.add(path, node, f"bad source_date '{getattr(node, 'value', '')}' in {what} (expected YYYY, "
+                             f"YYYY-MM, YYYY-MM-DD or a span such as 2020/2023, ../2019, 2024/..)")
     return None
 
 
@@ -171,12 +200,21 @@ def _answer(node: Node, path: str, problems: Problems, what: str) -> AnswerData 
         else:
             texts[lang] = _text(m[lang][1], path, problems, f"{lang} text of {what}")
     source = _url(m["source"][1], path, problems, f"source of {what}") if "source" in m else None
-    checked = _date(m["checked"][1], path, problems, f"checked of {what}") if "checked" in m else None
+    source_date = (_source_date(m["source_date"][1], path, problems, f"source_date of {what}")
+                   if "source_date" in m else None)
+    verified = _date(m["verified"][1], path, problems, f"verified of {what}") if "verified" in m else None
+    if verified is not None:
+        span = source_span(source_date)
+        if verified > dt.date.today():
+            problems.add(path, m["verified"][1], f"verified {verified.isoformat()} of {what} is in the future")
+        elif span is not None and span[0] is not None and verified < span[0]:
+            problems.add(path, m["verified"][1], f"verified {verified.isoformat()} of {what} is earlier than "
+                                                 f"its source_date {source_date}")
     review = (_text(m["review"][1], path, problems, f"review note of {what}", required=False)
               if "review" in m else None)
     if texts["nn"] is None or texts["nb"] is None:
         return None
-    return AnswerData(texts["nn"], texts["nb"], source, checked, review)
+    return AnswerData(texts["nn"], texts["nb"], source, source_date, verified, review)
 
 
 def _topic(node: Node, path: str, problems: Problems, file: str) -> TopicData | None:
@@ -212,6 +250,11 @@ def _topic(node: Node, path: str, problems: Problems, file: str) -> TopicData | 
     else:
         name_nn, name_nb = _pair(m["name"][1], path, problems, f"name of {label}")
     url = _url(m["url"][1], path, problems, f"url of {label}") if "url" in m else None
+    operator_nn = operator_nb = emergency_nn = emergency_nb = None
+    if "operator" in m and not _is_null(m["operator"][1]):
+        operator_nn, operator_nb = _pair(m["operator"][1], path, problems, f"operator of {label}")
+    if "emergency" in m and not _is_null(m["emergency"][1]):
+        emergency_nn, emergency_nb = _pair(m["emergency"][1], path, problems, f"emergency of {label}")
     aliases_nn, aliases_nb = (_aliases(m["aliases"][1], path, problems, f"aliases of {label}")
                               if "aliases" in m else ([], []))
     answers: dict[str, AnswerData] = {}
@@ -223,8 +266,8 @@ def _topic(node: Node, path: str, problems: Problems, file: str) -> TopicData | 
                 answers[aspect] = answer
     if key is None or kind is None or name_nn is None or name_nb is None:
         return None
-    return TopicData(key, kind, name_nn, name_nb, partner, url, aliases_nn, aliases_nb, answers,
-                     file, where)
+    return TopicData(key, kind, name_nn, name_nb, partner, url, operator_nn, operator_nb, emergency_nn,
+                     emergency_nb, aliases_nn, aliases_nb, answers, file, where)
 
 
 def _display(path: Path) -> str:
@@ -356,6 +399,10 @@ def dump(topics: list[TopicData], file: str) -> str:
         lines.append(f"  name: {{nn: {quote(t.name_nn)}, nb: {quote(t.name_nb)}}}")
         if t.url:
             lines.append(f"  url: {plain(t.url)}")
+        if t.operator_nn or t.operator_nb:
+            lines.append(f"  operator: {{nn: {quote(t.operator_nn or '')}, nb: {quote(t.operator_nb or '')}}}")
+        if t.emergency_nn or t.emergency_nb:
+            lines.append(f"  emergency: {{nn: {quote(t.emergency_nn or '')}, nb: {quote(t.emergency_nb or '')}}}")
         if t.aliases_nn or t.aliases_nb:
             lines.append("  aliases:")
             for lang, items in (("nn", t.aliases_nn), ("nb", t.aliases_nb)):
@@ -371,8 +418,10 @@ def dump(topics: list[TopicData], file: str) -> str:
                 lines.append(f"      nb: {quote(a.nb)}")
                 if a.source:
                     lines.append(f"      source: {plain(a.source)}")
-                if a.checked:
-                    lines.append(f"      checked: {a.checked.isoformat()}")
+                if a.source_date:
+                    lines.append(f"      source_date: {quote(a.source_date)}")
+                if a.verified:
+                    lines.append(f"      verified: {a.verified.isoformat()}")
                 if a.review:
                     lines.append(f"      review: {quote(a.review)}")
     return "\n".join(lines) + "\n"

@@ -105,3 +105,63 @@ def test_edit_in_database_is_used_at_once(kb):
         row = s.execute(select(Answer).join(Topic).where(Topic.key == "barnehage", Answer.aspect == "deadline")).scalar_one()
         row.text_nn = "Fristen er no 15. februar."
     assert reply("barnehage", "deadline", "nn").text.startswith("Fristen er no 15. februar.")
+
+
+def test_old_figures_say_how_old_they_are(kb):
+    with session_scope() as s:  # the fixture's price text already says "I 2020": no second mention
+        assert "Tala er frå" not in reply("barnehage", "price", "nn").text
+        row = s.execute(select(Answer).join(Topic).where(Topic.key == "barnehage", Answer.aspect == "deadline")).scalar_one()
+        row.source_date, row.verified = "../2019", None
+    nn, nb = reply("barnehage", "deadline", "nn").text, reply("barnehage", "deadline", "nb").text
+    assert "1. mars. Tala er frå før 2020.\nKjelde:" in nn and "Tallene er fra før 2020." in nb
+    with session_scope() as s:
+        s.execute(update(Answer).where(Answer.aspect == "deadline").values(source_date="2020/2023"))
+    assert "Tala er frå 2020–2023." in reply("barnehage", "deadline", "nn").text
+    with session_scope() as s:  # a recent verification by staff makes the figure current
+        s.execute(update(Answer).where(Answer.aspect == "deadline").values(verified=__import__("datetime").date.today()))
+    assert "Tala er frå" not in reply("barnehage", "deadline", "nn").text
+    with session_scope() as s:  # an undated source, or an answer that is not a figure, says nothing
+        s.execute(update(Answer).values(source_date="2019", verified=None))
+    assert "frå" not in reply("barnehage", "about", "nn").text.split("\n")[0].split(".")[-1]
+    assert "Tala er frå 2019." in reply("barnehage", "deadline", "nn").text
+
+
+def test_third_party_caution_names_the_operator_and_no_number_twice(kb):
+    with session_scope() as s:
+        s.execute(update(Topic).where(Topic.key == "barnehage")
+                  .values(operator_nn="Barnehagekontoret (70 00 00 01)", operator_nb="Barnehagekontoret (70 00 00 01)"))
+    nn = reply("barnehage", "price", "nn").text
+    assert "Dette kan vere utdatert – sjekk kjelda eller kontakt Barnehagekontoret (70 00 00 01)." in nn
+    assert PHONE not in nn
+    with session_scope() as s:  # the answer itself gives the operator's number: the caution does not repeat it
+        s.execute(update(Answer).where(Answer.aspect == "price").values(text_nn="Ring 70 00 00 01."))
+    assert reply("barnehage", "price", "nn").text.startswith("Ring 70 00 00 01. Tala er frå 2020. Dette kan vere utdatert – sjekk kjelda.\n")
+    with session_scope() as s:  # the municipality's own number is not repeated either
+        s.execute(update(Topic).values(operator_nn=None, operator_nb=None))
+        s.execute(update(Answer).where(Answer.aspect == "price").values(text_nn=f"Ring {PHONE}."))
+    assert reply("barnehage", "price", "nn").text.count(PHONE) == 1
+
+
+def test_emergency_sentence_opens_every_reply_about_the_topic(kb):
+    with session_scope() as s:
+        s.execute(update(Topic).where(Topic.key == "barnehage")
+                  .values(emergency_nn="Er eit barn i akutt fare, ring 112.", emergency_nb="Er et barn i akutt fare, ring 112."))
+    for aspect in ("about", "price", "hours", "web"):
+        assert reply("barnehage", aspect, "nn").text.startswith("Er eit barn i akutt fare, ring 112. ")
+    assert reply("barnehage", "hours", "nb").text.startswith("Er et barn i akutt fare, ring 112. Jeg har dessverre ikke")
+    assert not reply("eigedomsskatt", "about", "nn").text.startswith("Er eit barn")
+
+
+def test_web_without_url_points_to_the_page_the_facts_come_from(kb):
+    r = reply("gronn-campus", "web", "nn")
+    assert r.text == "Eg har ikkje eiga nettadresse for Grønn campus. Det eg veit om det, kjem frå https://nyealesund.no/"
+    assert not r.found
+
+
+def test_partnerships_say_why_when_a_municipality_topic_has_a_why_answer(kb):
+    with session_scope() as s:
+        topic = s.execute(select(Topic).where(Topic.key == "alesund-kommune")).scalar_one()
+        topic.answers.append(Answer(aspect="why", text_nn="Kommunen vil byggje ein innovasjonskultur.",
+                                    text_nb="Kommunen vil bygge en innovasjonskultur."))
+    text = reply(None, "partnerships", "nb").text
+    assert "1. NExTdigital\n2. NTNU\nKommunen vil bygge en innovasjonskultur.\nKilde: https://alesund.kommune.no/" in text

@@ -32,7 +32,9 @@ def test_import_reports_counts_and_loads_every_topic(db_url, kb_dir, capsys):
         price = s.execute(select(Answer).join(Topic).where(Topic.key == "barnehage", Answer.aspect == "price")).scalar_one()
         assert campus.partner.key == "ntnu"
         assert naud.kind == "service" and naud.file == "municipality"
-        assert price.checked == dt.date(2020, 1, 1) and "2020" in price.review
+        assert price.source_date == "2020" and price.verified is None and "2020" in price.review
+        about = s.execute(select(Answer).join(Topic).where(Topic.key == "barnehage", Answer.aspect == "about")).scalar_one()
+        assert about.verified == dt.date(2026, 11, 26) and about.source_date is None
         assert price.source.url == "https://alesund.kommune.no/barnehage/pris/"
     assert {"barnehage", "ntnu", "gronn-campus", "alesund-kommune", "naudnummer"} <= keys
 
@@ -68,7 +70,7 @@ def test_non_canonical_yaml_exports_to_same_content_and_is_stable(db_url, tmp_pa
         "  name: {nn: Legevakt, nb: Legevakt}\n  url: https://alesund.kommune.no/legevakt/\n"
         "  aliases: {nb: [Legevakta, 116117, legevakt], nn: [legevakta, '116117']}\n"
         "  answers:\n"
-        "    contact: {nn: 'Ring 116 117.', nb: \"Ring 116 117 – «alltid»\", source: \"https://x.no/a?b=1#c\", checked: 2026-11-26}\n"
+        "    contact: {nn: 'Ring 116 117.', nb: \"Ring 116 117 – «alltid»\", source: \"https://x.no/a?b=1#c\", source_date: 2020/2023, verified: 2025-01-02}\n"
         "    about:\n      nn: |\n        Legevakta er open heile døgnet.\n      nb: Legevakten er åpen hele døgnet.\n",
         encoding="utf-8")
     assert cli.main(["import", "--dir", str(src)]) == 0
@@ -81,7 +83,8 @@ def test_non_canonical_yaml_exports_to_same_content_and_is_stable(db_url, tmp_pa
     text = (first / "services.yml").read_text(encoding="utf-8")
     assert text.index("about:") < text.index("contact:")          # aspects in contract order
     assert 'nb: ["116117", "legevakt", "Legevakta"]' in text       # aliases sorted, quoted
-    assert "checked: 2026-11-26" in text and "«alltid»" in text    # ISO dates, unicode kept
+    assert 'source_date: "2020/2023"' in text and "verified: 2025-01-02" in text  # dates kept as written
+    assert "«alltid»" in text                                      # unicode kept
     assert text.startswith("# Kommune-Kari knowledge base")
     assert (first / "partners.yml").read_text(encoding="utf-8").rstrip().endswith("topics: []")
 
@@ -100,8 +103,22 @@ BAD = [
     ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  url: www.example.no\n",
      "services.yml:5:", "bad url 'www.example.no'"),
     ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  answers:\n    about:\n"
-                     "      nn: x\n      nb: y\n      checked: 2026-13-40\n",
+                     "      nn: x\n      nb: y\n      verified: 2026-13-40\n",
      "services.yml:9:", "bad date '2026-13-40'"),
+    ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  answers:\n    about:\n"
+                     "      nn: x\n      nb: y\n      checked: 2026-11-26\n",
+     "services.yml:9:", "'checked' is gone: write source_date"),
+    ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  answers:\n    about:\n"
+                     "      nn: x\n      nb: y\n      source_date: early 2024\n",
+     "services.yml:9:", "bad source_date 'early 2024'"),
+    ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  answers:\n    about:\n"
+                     "      nn: x\n      nb: y\n      source_date: 2023-12-07\n      verified: 2023-12-01\n",
+     "services.yml:10:", "is earlier than its source_date 2023-12-07"),
+    ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  answers:\n    about:\n"
+                     "      nn: x\n      nb: y\n      verified: 2999-01-01\n",
+     "services.yml:9:", "is in the future"),
+    ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  operator: {nn: ÅRIM}\n",
+     "services.yml:5:", "operator of topic 'a': missing nb"),
     ("services.yml", "topics:\n- key: a\n  kind: service\n  name: {nn: A, nb: A}\n  answers:\n    about:\n"
                      "      nn: ''\n      nb: y\n",
      "services.yml:7:", "empty nn text"),

@@ -63,3 +63,24 @@ def test_unreachable_postgresql_is_one_clear_line(monkeypatch, capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "cannot reach" in err and "127.0.0.1" in err, err
     assert "secret" not in err
+
+
+def test_upgrade_to_4_splits_checked_and_keeps_staff_content(db_url):
+    engine = create_engine(db_url, future=True)
+    upgrade(engine, target=3)  # a database from before issue 12, with a `checked` date …
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO topics (key, kind, name_nn, name_nb) VALUES "
+                          "('renovasjon', 'service', 'Renovasjon', 'Renovasjon')"))
+        conn.execute(text("INSERT INTO sources (url) VALUES ('https://arim.no')"))
+        conn.execute(text("INSERT INTO answers (topic_id, aspect, text_nn, text_nb, source_id, checked, review) "
+                          "SELECT t.id, 'contact', 'Ring ÅRIM.', 'Ring ÅRIM.', s.id, '2026-11-26', 'sjekk' "
+                          "FROM topics t, sources s"))
+    engine.dispose()
+    assert upgrade(create_engine(db_url, future=True)) == LATEST >= 4
+    with session_scope() as s:
+        row = s.execute(text("SELECT text_nb, review, source_date, verified FROM answers")).one()
+        assert tuple(row) == ("Ring ÅRIM.", "sjekk", None, None)  # never verified: the old date was not
+        columns = {c["name"] for c in inspect(s.get_bind()).get_columns("answers")}
+        assert "checked" not in columns and {"source_date", "verified"} <= columns
+        topic_columns = {c["name"] for c in inspect(s.get_bind()).get_columns("topics")}
+        assert {"operator_nn", "operator_nb", "emergency_nn", "emergency_nb"} <= topic_columns
