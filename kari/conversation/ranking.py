@@ -26,15 +26,15 @@ MAX_CHOICES = 3
 
 @dataclass(frozen=True)
 class Weights:
-    names: float = 1.0          # lexical: the message names the passage's topic
-    lexical: float = 1.0        # lexical: the message asks what the passage answers
-    dense: float = 1.0
-    derived: float = 1.0        # subtracted from derived passages
-    kind: float = 2.0            # × the NLU's confidence in the passage's question kind
-    topic: float = 3.0           # the passage's topic is named in the message
-    conversation: float = 1.5    # the passage's topic is the conversation's (no topic named)
-    answer_at: float = 4.0       # below this best score: "I don't know"
-    margin: float = 0.6          # a runner-up about something else this close: ask which one
+    names: float = 0.5          # lexical: the message names the passage's topic
+    lexical: float = 0.5        # lexical: the message asks what the passage answers
+    dense: float = 0.5
+    derived: float = 4.0        # subtracted from derived passages
+    kind: float = 6.0           # × the NLU's confidence in the passage's question kind
+    topic: float = 1.0          # the passage's topic is named in the message
+    conversation: float = 6.0   # the passage's topic is the conversation's (no topic named)
+    answer_at: float = 4.0      # below this best score: "I don't know"
+    margin: float = 0.0         # a runner-up about something else this close: ask which one
 
 
 HYBRID_PRIORS = Weights()

@@ -1,0 +1,74 @@
+"""Rasa NLU component that guards two things the intent classifier must not decide alone.
+
+1. Emergencies first: a message about acute danger gets the intent `emergency`, whatever the
+   classifier said; the deterministic detector (`kari.conversation.emergency`) decides, so the same
+   message always raises the same alarm and an ordinary health question never does. The classifier's
+   own `emergency` guess (it has training examples, which keep such messages away from other intents)
+   is never enough: without the detector, its next guess stands.
+2. Dialogue acts are short: a greeting, thanks, a goodbye or "are you a bot?" of more than
+   `max_words_for_small_talk` words is a question wrapped in politeness ("hei, eg passar på far min …
+   kan de hjelpe?"), so the best question kind in the ranking stands instead (or nlu_fallback).
+
+Runs after the intent classifier and the FallbackClassifier.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from kari.conversation.emergency import detect
+
+EMERGENCY = "emergency"
+SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge")
+FALLBACK = "nlu_fallback"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentGuard(GraphComponent):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"max_words_for_small_talk": 6}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.max_words = int(config.get("max_words_for_small_talk", 6))
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "IntentGuard":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._process(message)
+        return messages
+
+    def _process(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
+        intent = (message.get(INTENT) or {}).get("name")
+        if detect(text) is not None:
+            others = [r for r in ranking if r.get("name") != EMERGENCY]
+            self._set(message, {"name": EMERGENCY, "confidence": 1.0}, [{"name": EMERGENCY, "confidence": 1.0}] + others)
+        elif intent == EMERGENCY or (intent in SMALL_TALK and len(text.split()) > self.max_words):
+            # The ranking keeps every guess with its confidence (the turn reads the emergency one for a
+            # safety line); only the intent that routes the turn changes.
+            best = next((r for r in ranking if r.get("name") not in (EMERGENCY, *SMALL_TALK)), None)
+            chosen = {"name": best["name"], "confidence": best.get("confidence", 0.0)} if best else \
+                {"name": FALLBACK, "confidence": 1.0}
+            self._set(message, chosen, ranking)
+
+    @staticmethod
+    def _set(message: Message, intent: Dict[Text, Any], ranking: List[Dict[Text, Any]]) -> None:
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    @classmethod
+    def validate_config(cls, config: Dict[Text, Any]) -> None:
+        if int(config.get("max_words_for_small_talk", 6)) < 1:
+            raise ValueError("max_words_for_small_talk must be at least 1")
