@@ -133,8 +133,7 @@ def test_typed_commands_are_text_and_offered_buttons_work_once(slow):
     assert rasa.started[-1] == "/feedback_good"
     # … once: the same rating again is text (one rating per answer)
     srv.say(sender, "/feedback_good")
-    srv.say(sender, "/feedback_good")
-    assert rasa.started[-2:] == ["feedback_good", "feedback_good"]
+    assert rasa.started[-1] == "feedback_good"
     # buttons are per sender
     assert srv.channel.accept_command(uuid.uuid4().hex, PAYLOAD) is False
 
