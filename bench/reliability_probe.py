@@ -99,8 +99,11 @@ def main() -> int:
                 stats["lost"] += 1
         blobs = [(var / "tracker.db").read_bytes()] + [p.read_bytes() for p in (var / "logs").glob("*.log")]
         for text in PII:
-            needle = text.split()[-1].encode() if text.startswith("Eg") else text.encode()
-            stats["leaked"] += sum(needle in blob for blob in blobs)
+            needle = {"Eg heiter Solveig Aasen": "Aasen", "Eg bur i Storgata 12": "Storgata 12"}.get(text, text)
+            found = [i for i, blob in enumerate(blobs) if needle.encode() in blob]
+            if found:
+                print("leaked:", needle, found)
+            stats["leaked"] += len(found)
     finally:
         stack.stop()
     print(json.dumps(stats))
