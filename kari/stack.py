@@ -3,11 +3,20 @@
 `python -m kari run` (what `make run` calls) starts them on the configured ports and stops
 them cleanly on Ctrl-C; the integration tests use the same `Stack` on free ports, so what is
 tested is what runs.
+
+Supervision (issue 13): when a server dies, `watch()` logs it and starts it again after a back-off
+(1 s, 2 s, 4 s … up to 60 s; reset once it has run for a minute); the others keep running. For
+production use the service units in deploy/ (systemd restarts each part on its own).
+
+Rasa and the action server listen on 127.0.0.1 (KARI_RASA_HOST, KARI_ACTION_HOST open them on
+purpose); Rasa calls the action server with a secret header (KARI_ACTION_TOKEN, a new random
+one per start unless set).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -47,6 +56,12 @@ class Stack:
     var_dir: Path = REPO / "var"
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    action_token: str = field(default_factory=lambda: os.environ.get("KARI_ACTION_TOKEN")
+                              or secrets.token_urlsafe(32))
+    # supervision: name -> (failures in a row, monotonic time of the next start, time of last start)
+    _restarts: dict[str, list[float]] = field(default_factory=dict)
+    BACKOFF_MAX = 60.0
+    STABLE_AFTER = 60.0
 
     @property
     def rasa_url(self) -> str:
@@ -71,6 +86,7 @@ class Stack:
         env.setdefault("KARI_ALLOWED_ORIGINS", f"http://localhost:{self.web_port} {self.web_url}")
         env.update(self.extra_env)
         env["KARI_ACTION_URL"] = f"{self.action_url}/webhook"
+        env["KARI_ACTION_TOKEN"] = self.action_token
         env["PYTHONPATH"] = str(REPO)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["RASA_TELEMETRY_ENABLED"] = "false"  # no telemetry or error reports leave the machine
@@ -79,9 +95,11 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         origins = self.env()["KARI_ALLOWED_ORIGINS"].split()
         return {
-            "actions": [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+            "actions": [str(VENV_BIN / "python"), "-m", "kari.action_server", "--actions", "actions",
+                        "--host", self.env().get("KARI_ACTION_HOST", "127.0.0.1"),
                         "--port", str(self.action_port)],
             "rasa": [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
+                     "--interface", self.env().get("KARI_RASA_HOST", "127.0.0.1"),
                      "--port", str(self.rasa_port), "--endpoints", "endpoints.yml",
                      "--credentials", "credentials.yml", "--cors", *origins],
             "web": [str(VENV_BIN / "python"), "-m", "kari", "web", "--port", str(self.web_port),
@@ -105,11 +123,23 @@ class Stack:
         self.check(names)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         if "rasa" in names:
+            self.check_tracker_store()
             self.purge_old_conversations()
         for name in names:
             self._start_one(name)
         for name in names:
             self._wait_ready(name, timeout)
+
+    def check_tracker_store(self) -> None:
+        """Stop with one clear line when the conversation store cannot be written (Rasa would
+        otherwise keep conversations in memory and lose them)."""
+        from kari.tracker_store import KariTrackerStore, TrackerStoreUnavailable
+
+        try:
+            store = KariTrackerStore(host=self.env()["KARI_TRACKER_DB_URL"])
+        except TrackerStoreUnavailable as error:
+            raise StackError(f"{error}; fix KARI_TRACKER_DB_URL or the file's permissions.") from None
+        store.engine.dispose()
 
     def purge_old_conversations(self) -> None:
         """Retention at start-up: delete conversations idle for KARI_RETENTION_DAYS before Rasa
@@ -159,6 +189,30 @@ class Stack:
         raise StackError(f"The {name} server did not answer within {timeout:.0f} s: see "
                          f"{self.log_dir / (name + '.log')}")
 
+    def watch(self, log=None) -> list[str]:
+        """Start again every server that died, after its back-off; returns the names started."""
+        log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        now, started = time.monotonic(), []
+        for name, process in list(self.processes.items()):
+            failures, next_start, last_start = self._restarts.setdefault(name, [0, 0.0, now])
+            if process.poll() is None:
+                if failures and now - last_start > self.STABLE_AFTER:
+                    self._restarts[name][0] = 0
+                continue
+            if next_start <= last_start:  # newly found dead: plan the restart
+                delay = min(self.BACKOFF_MAX, 2.0 ** failures)
+                self._restarts[name] = [failures + 1, now + delay, last_start]
+                log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} the {name} server stopped (exit code "
+                    f"{process.returncode}); starting it again in {delay:g} s. Log: "
+                    f"{self.log_dir / (name + '.log')}")
+                continue
+            if now >= next_start:
+                self._start_one(name)
+                self._restarts[name] = [self._restarts[name][0], 0.0, now]
+                log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} started the {name} server again.")
+                started.append(name)
+        return started
+
     def kill(self, name: str) -> None:
         """Kill one server at once (SIGKILL), as a crash would."""
         process = self.processes.pop(name)
@@ -205,11 +259,9 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        while all(p.poll() is None for p in stack.processes.values()):
-            time.sleep(1)
-        dead = [n for n, p in stack.processes.items() if p.poll() is not None]
-        print(f"error: the {', '.join(dead)} server stopped: see {stack.log_dir}", file=sys.stderr)
-        return 1
+        while True:  # a server that dies is started again; the others keep serving
+            stack.watch()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nStopping Kari …", flush=True)
         return 0

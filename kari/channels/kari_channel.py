@@ -7,20 +7,31 @@ list of {"recipient_id", "text", "buttons"?} out), but it:
   messages itself with a friendly 200 reply, as the widget shows any 200 reply as a bot bubble;
 - masks personal data before Rasa sees the text and tells each sender once, in their written
   standard, that it was removed;
-- logs only lengths and kinds, never the text;
+- logs only lengths and kinds, never the text (and masks any DEBUG record of any library);
+- keeps each sender's messages in order and within the reply time (issue 13): one message per
+  sender at a time, first come first served; a message that cannot get its turn, or a processing
+  slot, within REPLY_TIMEOUT_SECONDS gets HTTP 503 with Retry-After and is not processed at all;
+  a turn still running at the time limit is cancelled, so nothing is computed or stored after the
+  citizen was told there is no answer;
+- treats a typed "/..." as text; a "/..." command is passed to Rasa only when it is the payload of
+  a button Kari offered in its last reply to this sender, and only once (see `accept_command`);
+- refuses browser requests from origins not in KARI_ALLOWED_ORIGINS (also "simple" cross-origin
+  POSTs that skip the CORS preflight) and hides Rasa's version on GET /.
 - answers its own replies in the conversation's written standard: the citizen's choice (optional
   request field "malform": "nn" | "nb", sent by the widget's Bokmål/Nynorsk switch and forwarded to
   Rasa as message metadata {"malform_choice": …}) or else the evidence accumulated over the
   sender's messages (kari.nlu.malform.conversation_malform).
 
 Register in credentials.yml as `kari.channels.kari_channel.KariInput:` (optional keys:
-max_chars, max_body_bytes).
+max_chars, max_body_bytes, max_concurrent, max_queued; KARI_MAX_CONCURRENT and KARI_MAX_QUEUED
+override the last two).
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections import OrderedDict
@@ -33,6 +44,7 @@ from sanic.response import HTTPResponse
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from kari import privacy
+from kari.tracker_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +53,11 @@ MAX_CHARS = 1000
 MAX_REMEMBERED_SENDERS = 10_000
 # The citizen hears from Kari within this many seconds, even when an action hangs.
 REPLY_TIMEOUT_SECONDS = 4.0
+MAX_CONCURRENT = 8  # turns Rasa works on at once
+MAX_QUEUED = 32  # turns waiting for one of those slots; more get 503 at once
+MAX_PER_SENDER = 5  # messages of one sender waiting or in progress; more get 503 at once
+RETRY_AFTER_SECONDS = 2
+_COMMAND_RE = re.compile(r"/[A-Za-z0-9_]+(\{.*\})?(@[0-9.]+)?", re.DOTALL)
 _SENDER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NEWLINES = {"\n", "\r", "\t", "\v", "\f", "\u0085", "\u2028", "\u2029"}
 
@@ -71,6 +88,10 @@ REPLIES: Dict[str, Dict[str, str]] = {
         "nb": "Jeg fikk dessverre ikke fram et svar akkurat nå. Prøv igjen om litt, "
         "eller ring Ålesund kommune på 70 16 20 00.",
     },
+    "busy": {
+        "nn": "Eg har mykje å gjere akkurat no. Vent litt og send meldinga di på nytt.",
+        "nb": "Jeg har mye å gjøre akkurat nå. Vent litt og send meldingen din på nytt.",
+    },
     "failure": {
         "nn": "Orsak, noko gjekk gale hos meg. Prøv igjen om litt, "
         "eller ring kommunen på 70 16 20 00.",
@@ -89,6 +110,7 @@ ERRORS = {
     "sender": "Feltet «sender» må vere ein tekst på 1–64 teikn (A–Z, a–z, 0–9, _ eller -).",
     "message": "Feltet «message» må vere ein tekst.",
     "malform": "Feltet «malform» må vere «nn» eller «nb» (eller mangle).",
+    "origin": "Denne nettstaden har ikkje løyve til å sende meldingar til Kari.",
     "unexpected": "Kunne ikkje handsame førespurnaden. "
     "Prøv igjen med {\"sender\": \"…\", \"message\": \"…\"}.",
 }
@@ -162,11 +184,68 @@ class _SenderMemory:
         self._data: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
 
     def get(self, sender: str) -> Dict[str, Any]:
-        entry = self._data.pop(sender, None) or {"malform": None, "noticed": False, "scores": [], "choice": None}
+        entry = self._data.pop(sender, None) or {"malform": None, "noticed": False, "offered": set(),
+                                                  "scores": [], "choice": None}
         self._data[sender] = entry
         while len(self._data) > self._size:
             self._data.popitem(last=False)
         return entry
+
+
+_NB_KIND_NAMES = {privacy.NAME: "navn"}
+
+
+def _kind_names(kinds: List[str], malform: str) -> List[str]:
+    return [_NB_KIND_NAMES.get(k, k) if malform == "nb" else k for k in kinds]
+
+
+class _SenderTurns:
+    """One sender's messages in progress: FIFO, one at a time."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.pending = 0
+
+
+async def _hide_version(request: Request, resp: HTTPResponse) -> Optional[HTTPResponse]:
+    """Rasa answers GET / with its version; say only that Kari is up."""
+    if request.path == "/" and (resp.body or b"").startswith(b"Hello from Rasa"):
+        return response.text("Kari")
+    return None
+
+
+class _KariBlueprint(Blueprint):
+    """The channel's routes, plus one app-wide response hook that hides Rasa's version."""
+
+    def register(self, app: Any, options: Any) -> None:
+        super().register(app, options)
+        if not getattr(app.ctx, "kari_version_hidden", False):
+            app.ctx.kari_version_hidden = True
+            app.register_middleware(_hide_version, "response")
+
+
+def _mask_debug_records() -> None:
+    """Every DEBUG record (Rasa's, Sanic's, any library's) goes through the masking before a
+    handler sees it, so `LOG_LEVEL=DEBUG` cannot write personal data that reached a log call."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "kari_masking", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if record.levelno < logging.INFO:
+            try:
+                text = record.getMessage()
+            except Exception:  # noqa: BLE001 - a broken log call is not ours to fix
+                return record
+            record.msg, record.args = privacy.mask(text)[0], None
+        return record
+
+    factory.kari_masking = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+_mask_debug_records()
 
 
 class KariInput(InputChannel):
@@ -184,15 +263,52 @@ class KariInput(InputChannel):
         return cls(
             max_chars=int(credentials.get("max_chars") or MAX_CHARS),
             max_body_bytes=int(credentials.get("max_body_bytes") or MAX_BODY_BYTES),
+            max_concurrent=int(os.environ.get("KARI_MAX_CONCURRENT")
+                               or credentials.get("max_concurrent") or MAX_CONCURRENT),
+            max_queued=int(os.environ.get("KARI_MAX_QUEUED") or credentials.get("max_queued") or MAX_QUEUED),
+            allowed_origins=(os.environ.get("KARI_ALLOWED_ORIGINS") or "").split(),
         )
 
-    def __init__(self, max_chars: int = MAX_CHARS, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, max_chars: int = MAX_CHARS, max_body_bytes: int = MAX_BODY_BYTES,
+                 max_concurrent: int = MAX_CONCURRENT, max_queued: int = MAX_QUEUED,
+                 allowed_origins: Optional[List[str]] = None) -> None:
         self.max_chars = max_chars
         self.max_body_bytes = max_body_bytes
+        self.max_concurrent = max_concurrent
+        self.max_queued = max_queued
+        self.allowed_origins = set(allowed_origins or [])
         self.senders = _SenderMemory()
+        self._turns: Dict[str, "_SenderTurns"] = {}
+        self._capacity: Optional[asyncio.Semaphore] = None  # made on the server's loop
+        self._queued = 0
 
     def _reply(self, sender: str, key: str, malform: str, **fmt: Any) -> Dict[str, Any]:
         return {"recipient_id": sender, "text": REPLIES[key][malform].format(**fmt)}
+
+    def _busy(self, sender: str, malform: str, replies: List[Dict[str, Any]]) -> HTTPResponse:
+        logger.warning("kari.channel.busy")
+        return response.json(replies + [self._reply(sender, "busy", malform)], status=503,
+                             headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    def accept_command(self, sender: str, text: str) -> bool:
+        """True when `text` is a "/intent{...}" payload of a button Kari offered in its last reply
+        to `sender` (what the widget sends when a button is clicked); it is then used up, so a
+        button works once. Anything else starting with "/" is the citizen's text."""
+        offered = self.senders.get(sender)["offered"]
+        if text in offered:
+            offered.clear()
+            return True
+        return False
+
+    def remember_buttons(self, sender: str, messages: List[Dict[str, Any]]) -> None:
+        """The payloads of the buttons in Kari's reply: the only commands the next message may be."""
+        self.senders.get(sender)["offered"] = {
+            str(b["payload"]) for m in messages for b in (m.get("buttons") or [])
+            if isinstance(b, dict) and str(b.get("payload") or "").startswith("/")}
+
+    def _origin_allowed(self, request: Request) -> bool:
+        origin = request.headers.get("origin")
+        return origin is None or origin in self.allowed_origins
 
     def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str]":
         """Validate the request; (error response or None, sender, raw message).
@@ -234,6 +350,9 @@ class KariInput(InputChannel):
     async def handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        if not self._origin_allowed(request):
+            logger.info("kari.channel.rejected status=403 reason=origin")
+            return _error("origin", 403)
         error, sender, raw = self._parse(request)
         if error is not None:
             size = len(request.body or b"")
@@ -241,6 +360,9 @@ class KariInput(InputChannel):
             return error
 
         text = clean_text(raw)
+        command = text.startswith("/") and bool(_COMMAND_RE.fullmatch(text)) and self.accept_command(sender, text)
+        if text.startswith("/") and not command:
+            text = text.lstrip("/ ")  # typed by the citizen: text, never a command to Rasa
         memory = self.senders.get(sender)
         choice = self._choice(request)
         if choice:
@@ -249,16 +371,18 @@ class KariInput(InputChannel):
             malform = conversation_malform(memory["scores"], memory["choice"])
             return response.json([self._reply(sender, "empty", malform)])
 
-        result = privacy.mask_details(text)
+        result = privacy.mask_details(text) if not command else privacy.MaskResult(text, [])
         masked = result.text
-        memory["scores"] = (memory["scores"] + [malform_evidence(masked[: self.max_chars * 2])])[
-            -MAX_REMEMBERED_TURNS:]
+        if not command:  # a button's payload says nothing about how the citizen writes
+            memory["scores"] = (memory["scores"] + [malform_evidence(masked[: self.max_chars * 2])])[
+                -MAX_REMEMBERED_TURNS:]
         malform = conversation_malform(memory["scores"], memory["choice"])
         memory["malform"] = malform
         logger.info(
-            "kari.channel.message chars=%d masked=%s",
+            "kari.channel.message chars=%d masked=%s command=%s",
             len(text),
             ",".join(f"{k}={n}" for k, n in sorted(result.counts.items())) or "-",
+            "yes" if command else "no",
         )
 
         if len(text) > self.max_chars:
@@ -267,7 +391,7 @@ class KariInput(InputChannel):
         replies: List[Dict[str, Any]] = []
         if result.kinds and not memory["noticed"]:
             memory["noticed"] = True
-            kinds = ", ".join(result.kinds)
+            kinds = ", ".join(_kind_names(result.kinds, malform))
             replies.append(self._reply(sender, "privacy_notice", malform, kinds=kinds))
         if result.kinds and privacy.only_placeholders(masked):
             if not replies:
@@ -279,21 +403,64 @@ class KariInput(InputChannel):
         if memory["choice"]:
             metadata["malform_choice"] = memory["choice"]
         message = UserMessage(masked, collector, sender, input_channel=self.name(), metadata=metadata)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPLY_TIMEOUT_SECONDS
+        turns = self._turns.setdefault(sender, _SenderTurns())
+        if turns.pending >= MAX_PER_SENDER:
+            return self._busy(sender, malform, replies)
+        turns.pending += 1
         try:
-            # shield: a slow turn still finishes and is stored; only the wait is cut short.
-            await asyncio.wait_for(asyncio.shield(on_new_message(message)), REPLY_TIMEOUT_SECONDS)
+            try:  # this sender's earlier messages first (FIFO), within the reply time
+                await asyncio.wait_for(turns.lock.acquire(), max(0.0, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                return self._busy(sender, malform, replies)
+            try:
+                return await self._run_turn(message, collector, sender, malform, replies, deadline,
+                                            on_new_message)
+            finally:
+                turns.lock.release()
+        finally:
+            turns.pending -= 1
+            if turns.pending == 0:
+                self._turns.pop(sender, None)
+
+    async def _run_turn(self, message: UserMessage, collector: CollectingOutputChannel, sender: str,
+                        malform: str, replies: List[Dict[str, Any]], deadline: float,
+                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        loop = asyncio.get_running_loop()
+        if self._capacity is None:
+            self._capacity = asyncio.Semaphore(self.max_concurrent)
+        if self._queued >= self.max_queued:
+            return self._busy(sender, malform, replies)
+        self._queued += 1
+        try:
+            await asyncio.wait_for(self._capacity.acquire(), max(0.0, deadline - loop.time()))
+        except asyncio.TimeoutError:
+            return self._busy(sender, malform, replies)
+        finally:
+            self._queued -= 1
+        try:
+            # No shield: at the time limit the turn is cancelled, so no answer is computed or
+            # stored after the citizen was told there is none.
+            await asyncio.wait_for(on_new_message(message), max(0.05, deadline - loop.time()))
         except asyncio.TimeoutError:
             logger.warning("kari.channel.slow_reply seconds=%s", REPLY_TIMEOUT_SECONDS)
             return response.json(replies + [self._reply(sender, "no_answer", malform)])
+        except TrackerStoreUnavailable:
+            logger.error("kari.channel.tracker_store_unavailable")
+            return response.json(replies + [self._reply(sender, "failure", malform)])
         except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - never a 5xx
             logger.error("kari.channel.rasa_failed error=%s", type(exc).__name__)
             return response.json(replies + [self._reply(sender, "failure", malform)])
+        finally:
+            self._capacity.release()
         if not collector.messages:  # e.g. the action server is down: Rasa logs it and says nothing
             return response.json(replies + [self._reply(sender, "no_answer", malform)])
+        self.remember_buttons(sender, collector.messages)
         return response.json(replies + await _forget_if_asked(sender, collector.messages, self.senders))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        bp = Blueprint(f"kari_webhook_{id(self)}", url_prefix=None)
+        bp = _KariBlueprint(f"kari_webhook_{id(self)}", url_prefix=None)
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -52,7 +52,9 @@ def _sqlite_path(url: str) -> Path | None:
 def _make_engine(url: str) -> Engine:
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
-        engine = create_engine(url, future=True, connect_args={"timeout": 15})
+        # Busy timeout below the channel's 4 s reply limit: a locked file gives the polite
+        # "knowledge base unavailable" answer in time instead of "no answer" (issue 13).
+        engine = create_engine(url, future=True, connect_args={"timeout": 2.5})
 
         # pysqlite's own transaction handling skips BEGIN before DDL; take over so that imports and
         # schema upgrades are really atomic (SQLAlchemy's documented recipe), and enforce foreign keys.

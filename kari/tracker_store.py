@@ -1,0 +1,160 @@
+"""Rasa's SQL tracker store, made safe for an embedded SQLite file and for long conversations.
+
+Registered in endpoints.yml as `type: kari.tracker_store.KariTrackerStore`. Compared with Rasa's
+`SQLTrackerStore` it:
+- puts SQLite in WAL mode with a busy timeout, so readers never wait for a writer and a writer
+  waits at most `busy_timeout` seconds for another;
+- reads and writes in a worker thread, so a slow or locked database never stalls Rasa's event loop;
+- raises `TrackerStoreUnavailable` when the store cannot be used. It derives from BaseException
+  on purpose: Rasa's FailSafeTrackerStore catches every Exception and then silently keeps the
+  conversation in memory (or, on a failed read, starts it afresh); this one reaches the input
+  channel instead, which tells the citizen politely and stores nothing. At start-up it stops Rasa
+  instead of Rasa falling back to an in-memory store;
+- keeps the stored conversation short: once the current session holds more than
+  `max_session_events` events, it stores a new session that carries over every slot and the last
+  turn, so Rasa loads and featurises a bounded history however long the conversation gets (all
+  events stay in the table until retention or "Gløym meg" deletes them).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any, Dict, Iterable, List, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BUSY_TIMEOUT = 2.0
+DEFAULT_MAX_SESSION_EVENTS = 120
+
+
+class TrackerStoreUnavailable(BaseException):
+    """The conversation store cannot be read or written (locked, read-only, unreachable)."""
+
+
+def _describe(url: str) -> str:
+    try:
+        return repr(sa.engine.make_url(url))  # hides the password
+    except Exception:  # noqa: BLE001 - only for a message
+        return "the configured database"
+
+
+class KariTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore with WAL, a busy timeout, work off the event loop and bounded sessions."""
+
+    def __init__(
+        self,
+        domain: Optional[Any] = None,
+        host: Optional[Text] = None,
+        event_broker: Optional[Any] = None,
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        max_session_events: int = DEFAULT_MAX_SESSION_EVENTS,
+        **kwargs: Any,
+    ) -> None:
+        url = str(host or "sqlite:///rasa.db")
+        self.busy_timeout = float(busy_timeout)
+        self.max_session_events = int(max_session_events)
+        kwargs = {k: v for k, v in kwargs.items() if k in ("retrieve_events_from_previous_conversation_sessions",)}
+        self.engine = self.make_engine(url, self.busy_timeout)
+        try:
+            self.Base.metadata.create_all(self.engine)
+            with self.engine.begin() as conn:  # a write that changes nothing: is the store writable?
+                conn.execute(sa.delete(self.SQLEvent.__table__).where(
+                    self.SQLEvent.__table__.c.sender_id == "\x00kari-probe"))
+        except sa.exc.SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            raise TrackerStoreUnavailable(
+                f"cannot write the conversation store {_describe(url)}: {detail}") from None
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        TrackerStore.__init__(self, domain, event_broker, **kwargs)
+
+    @staticmethod
+    def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> sa.engine.Engine:
+        if not url.startswith("sqlite"):
+            return sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        engine = sa.create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            dbapi_connection.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            mode = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+        return engine
+
+    # --- off the event loop ------------------------------------------------------------------
+    async def _off_loop(self, function: Any, *args: Any) -> Any:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(None, function, *args)
+        except sa.exc.SQLAlchemyError as exc:
+            logger.error("kari.tracker_store.unavailable error=%s", type(exc).__name__)
+            raise TrackerStoreUnavailable(type(exc).__name__) from None
+
+    async def keys(self) -> Iterable[Text]:
+        return await self._off_loop(self._keys_sync)
+
+    def _keys_sync(self) -> List[Text]:
+        with self.session_scope() as session:
+            return [sender for (sender,) in session.query(self.SQLEvent.sender_id).distinct().all()]
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._off_loop(self._retrieve_sync, sender_id, False)
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        return await self._off_loop(self._retrieve_sync, conversation_id, True)
+
+    def _retrieve_sync(self, sender_id: Text, all_sessions: bool) -> Optional[DialogueStateTracker]:
+        with self.session_scope() as session:
+            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
+            events = [json.loads(row.data) for row in rows]
+        if self.domain and events:
+            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        return None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        await self._off_loop(self._save_sync, tracker)
+
+    def _save_sync(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+            new = list(tracker.events)[stored:]
+            for event in new:
+                self._add(session, tracker.sender_id, event.as_dict())
+            if stored + len(new) > self.max_session_events:
+                for data in self.carried_over(tracker):
+                    self._add(session, tracker.sender_id, data)
+            session.commit()
+
+    def _add(self, session: Any, sender_id: Text, data: Dict[str, Any]) -> None:
+        intent = data.get("parse_data", {}).get("intent", {}).get("name")
+        session.add(self.SQLEvent(
+            sender_id=sender_id, type_name=data["event"], timestamp=data.get("timestamp"),
+            intent_name=intent, action_name=data.get("name"), data=json.dumps(data)))
+
+    @staticmethod
+    def carried_over(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+        """A new session holding every set slot and the last turn (from the last user message)."""
+        now = time.time()
+        events: List[Any] = [ActionExecuted("action_session_start", timestamp=now), SessionStarted(timestamp=now)]
+        events += [SlotSet(name, value, timestamp=now)
+                   for name, value in tracker.current_slot_values().items()
+                   if value is not None and name != "session_started_metadata"]
+        events.append(ActionExecuted("action_listen", timestamp=now))
+        events_list = list(tracker.events)
+        starts = [i for i, e in enumerate(events_list) if isinstance(e, UserUttered)]
+        last_turn = events_list[starts[-1]:] if starts else []
+        data = [e.as_dict() for e in events]
+        for event in last_turn:
+            copied = event.as_dict()
+            copied["timestamp"] = now
+            data.append(copied)
+        return data
