@@ -17,12 +17,12 @@ TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml kari/nlu/*.py
 MODEL := models/current.tar.gz
 
-.PHONY: help install system train kb run test validate stories pytest evaluate audit clean
+.PHONY: help install system train kb run test lint validate stories pytest evaluate audit clean
 
 help:
 	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
 	@echo "make test  – set up, train if needed, validate the data and run every test"
-	@echo "make evaluate – NLU cross-validation and held-out report per written standard"
+	@echo "make evaluate – right answers and NLU scores per written standard (answer set, held-out, CV)"
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,10 @@ var/kb.stamp: $(VENV)/.installed $(wildcard data/knowledge/*.yml)
 run: install train kb
 	@$(PY) -m kari run
 
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
 validate: install
 	$(RASA) data validate --fail-on-warnings --config config.yml --domain domain.yml --data $(TRAINING_DATA)
 
@@ -64,9 +68,9 @@ stories: train
 pytest: install system train
 	$(PY) -m pytest
 
-test: validate stories pytest
+test: lint validate stories pytest
 
-evaluate: install
+evaluate: install train kb
 	$(PY) -m kari.evaluation
 
 audit: install

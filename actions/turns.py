@@ -3,6 +3,7 @@
 Every decision (emergency, answer, question back, "I don't know", handover) is made there; an action
 only names the kind of turn and turns the result into messages and events.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,34 +15,69 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from kari.conversation.language import reply_standard
 from kari.conversation.turn import Turn, run_turn
-from kari.knowledge.db import KnowledgeBaseUnavailable, get_engine
+from kari.knowledge import search
+from kari.knowledge.db import KnowledgeBaseUnavailable, get_engine, session_scope
+from kari.nlu.malform import conversation_malform
 
 log = logging.getLogger(__name__)
 
-# Start-up: connect once and bring the schema up to date, so problems show in the log at once.
+# Start-up: connect once, bring the schema up to date and build the search index (embedding every
+# passage takes seconds), so problems show in the log at once and the first citizen does not wait.
 try:
     get_engine()
+    with session_scope() as _session:
+        search.index(_session)
 except KnowledgeBaseUnavailable as exc:
     log.warning("knowledge base not ready at start-up: %s", exc)
 
 
 def malform_of(tracker: Tracker) -> str:
-    """The written standard to reply in: the latest message's, else the conversation's; Nynorsk by default."""
-    message = tracker.latest_message or {}
-    latest = next((e.get("value") for e in message.get("entities") or []
-                   if e.get("entity") == "malform" and e.get("value") in ("nn", "nb")), None)
-    return reply_standard(latest or tracker.get_slot("malform"), message.get("text") or "")
+    """The written standard to reply in: the citizen's click on the Bokmål/Nynorsk switch, else the
+    evidence of all the conversation's messages (recent ones count more; "hei" and "takk" carry none),
+    Nynorsk when undecided; Bokmål for a message in English."""
+    scores: List[float] = []
+    chosen = None
+    for event in tracker.events or []:
+        if event.get("event") != "user":
+            continue
+        choice = (event.get("metadata") or {}).get("malform_choice")
+        chosen = choice if choice in ("nn", "nb") else chosen
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        scores.append(next((float(e.get("evidence") or 0.0) for e in entities if e.get("entity") == "malform"), 0.0))
+    text = (tracker.latest_message or {}).get("text") or ""
+    if chosen is None and not any(scores):  # no evidence in the events: the slot (last decided message)
+        latest = next(
+            (
+                e.get("value")
+                for e in (tracker.latest_message or {}).get("entities") or []
+                if e.get("entity") == "malform"
+            ),
+            None,
+        )
+        return reply_standard(latest or tracker.get_slot("malform"), text)
+    return chosen or reply_standard(conversation_malform(scores), text)
 
 
 def turn_of(name: str, tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
-    ranking = [(r.get("name"), float(r.get("confidence") or 0.0)) for r in message.get("intent_ranking") or []
-               if isinstance(r, dict) and r.get("name") and r.get("name") != "nlu_fallback"]
-    return Turn(action=name, text=message.get("text") or "",
-                intent=(message.get("intent") or {}).get("name"),
-                ranking=tuple(sorted(ranking, key=lambda r: -r[1])),
-                entities=tuple(message.get("entities") or ()), topic=tracker.get_slot("topic"),
-                malform=malform_of(tracker), events=tuple(tracker.events or ()))
+    ranking = [
+        (r.get("name"), float(r.get("confidence") or 0.0))
+        for r in message.get("intent_ranking") or []
+        if isinstance(r, dict) and r.get("name") and r.get("name") != "nlu_fallback"
+    ]
+    intent = message.get("intent") or {}
+    if not ranking and intent.get("name"):  # a button's payload: Rasa gives the intent alone
+        ranking = [(intent["name"], float(intent.get("confidence") or 1.0))]
+    return Turn(
+        action=name,
+        text=message.get("text") or "",
+        intent=intent.get("name"),
+        ranking=tuple(sorted(ranking, key=lambda r: -r[1])),
+        entities=tuple(message.get("entities") or ()),
+        topic=tracker.get_slot("topic"),
+        malform=malform_of(tracker),
+        events=tuple(tracker.events or ()),
+    )
 
 
 class KariAction(Action):
@@ -52,8 +88,9 @@ class KariAction(Action):
     def name(self) -> Text:
         return self.action_name
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         result = run_turn(turn_of(self.action_name, tracker))
         for say in result.say:
             metadata = say.note.as_metadata() if say.note is not None else {}

@@ -6,6 +6,7 @@ Counts: requests sent, errors (5xx other than 503 + Retry-After, connection erro
 message Kari answered but did not store, stored though the citizen was told "no answer"/busy, or
 stored out of order), leaked (any probe identifier found in the tracker database or the logs).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,18 @@ import requests
 from tests.support.own_stack import make_stack
 
 NO_ANSWER = ("ikkje fram eit svar", "ikke fram et svar", "mykje å gjere", "mye å gjøre")
-PII = ["140263 - 29559", "030958/24144", "09_07_72_126_60", "98 409 513", "494 527 31", "9 6654762",
-       "ola (at) gmail.com", "kari [at] online.no", "Eg heiter Solveig Aasen", "Eg bur i Storgata 12"]
+PII = [
+    "140263 - 29559",
+    "030958/24144",
+    "09_07_72_126_60",
+    "98 409 513",
+    "494 527 31",
+    "9 6654762",
+    "ola (at) gmail.com",
+    "kari [at] online.no",
+    "Eg heiter Solveig Aasen",
+    "Eg bur i Storgata 12",
+]
 QUESTIONS = ["Hva koster barnehageplass?", "Kva kostar SFO?", "Når er biblioteket ope?", "takk", "Hei"]
 
 
@@ -39,11 +50,11 @@ def main() -> int:
     stats = {"sent": 0, "errors": 0, "lost": 0, "leaked": 0, "busy_503": 0, "limited_429": 0}
     told: dict[str, list[tuple[str, bool]]] = {}  # sender -> [(text, answered)]
     try:
+
         def say(base: str, sender: str, text: str) -> None:
             stats["sent"] += 1
             try:
-                r = requests.post(f"{base}/webhooks/kari/webhook", json={"sender": sender, "message": text},
-                                  timeout=30)
+                r = requests.post(f"{base}/webhooks/kari/webhook", json={"sender": sender, "message": text}, timeout=30)
             except requests.RequestException:
                 stats["errors"] += 1
                 told.setdefault(sender, []).append((text, False))
@@ -52,8 +63,9 @@ def main() -> int:
                 stats["busy_503"] += 1
             elif r.status_code >= 500:
                 stats["errors"] += 1
-            answered = r.status_code == 200 and not any(n in json.dumps(r.json(), ensure_ascii=False)
-                                                       for n in NO_ANSWER)
+            answered = r.status_code == 200 and not any(
+                n in json.dumps(r.json(), ensure_ascii=False) for n in NO_ANSWER
+            )
             told.setdefault(sender, []).append((text, answered))
 
         def user(i: int) -> None:
@@ -67,7 +79,7 @@ def main() -> int:
         with ThreadPoolExecutor(5) as pool:  # five together from one sender, ten times
             for k in range(10):
                 sender = f"together-{k}"
-                list(pool.map(lambda q: say(stack.rasa_url, sender, q), QUESTIONS))
+                list(pool.map(lambda q, s=sender: say(stack.rasa_url, s, q), QUESTIONS))
         for text in PII:  # masking, through both routes
             say(stack.rasa_url, uuid.uuid4().hex, f"Ring meg, {text}")
             say(stack.web_url, uuid.uuid4().hex, text)

@@ -8,6 +8,7 @@
   the database (synchronous SQL, a locked SQLite file) never stalls the server or other actions.
   Actions may therefore call blocking code (kari.conversation.turn.run_turn) directly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         print("error: set KARI_ACTION_TOKEN (the same value Rasa sends, see endpoints.yml)", file=sys.stderr)
         return 2
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)-8s %(name)s - %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)-8s %(name)s - %(message)s"
+    )
     app = create_app(args.actions, token, args.workers)
     print(f"Action server on http://{args.host}:{args.port} (actions: {args.actions})", flush=True)
     app.run(args.host, args.port, workers=1, access_log=False, motd=False)

@@ -3,6 +3,7 @@
 Each command lives in its own module and is imported only when used, so `kb` works
 without loading Sanic and `web` works without loading spaCy.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -7,6 +7,7 @@ municipality's own public numbers and addresses (which citizens quote back) are 
 The rules lean towards masking: a false positive costs a slightly odd NLU input, a false
 negative stores someone's identity number.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -73,12 +74,18 @@ _EMAIL_RE = re.compile(
 # ("at" is a Norwegian word); the address must end in a known top-level domain.
 _AT_WORDS = r"(?:at|a|alfa|krøllalfa|krøll-alfa|alfakrøll|snabel-?a)"
 _DOT_WORDS = r"(?:dot|punktum|prikk)"
-_OBF_AT = (rf"(?:{_SPACES}*@{_SPACES}*|{_SPACES}*[(\[{{<]{_SPACES}*{_AT_WORDS}{_SPACES}*[)\]}}>]{_SPACES}*"
-           rf"|{_SPACES}+(?:krøllalfa|krøll-alfa|alfakrøll|snabel-?a){_SPACES}+)")
-_OBF_DOT = (rf"(?:{_SPACES}?\.{_SPACES}?|{_SPACES}*[(\[{{<]{_SPACES}*{_DOT_WORDS}{_SPACES}*[)\]}}>]{_SPACES}*"
-            rf"|{_SPACES}+{_DOT_WORDS}{_SPACES}+)")
-_TLDS = (r"(?:no|com|net|org|se|dk|fi|is|de|uk|eu|io|info|me|nu|co|app|dev|edu|gov|fr|nl|pl|es|it|"
-         r"ch|be|biz|online|email|mail)")
+_OBF_AT = (
+    rf"(?:{_SPACES}*@{_SPACES}*|{_SPACES}*[(\[{{<]{_SPACES}*{_AT_WORDS}{_SPACES}*[)\]}}>]{_SPACES}*"
+    rf"|{_SPACES}+(?:krøllalfa|krøll-alfa|alfakrøll|snabel-?a){_SPACES}+)"
+)
+_OBF_DOT = (
+    rf"(?:{_SPACES}?\.{_SPACES}?|{_SPACES}*[(\[{{<]{_SPACES}*{_DOT_WORDS}{_SPACES}*[)\]}}>]{_SPACES}*"
+    rf"|{_SPACES}+{_DOT_WORDS}{_SPACES}+)"
+)
+_TLDS = (
+    r"(?:no|com|net|org|se|dk|fi|is|de|uk|eu|io|info|me|nu|co|app|dev|edu|gov|fr|nl|pl|es|it|"
+    r"ch|be|biz|online|email|mail)"
+)
 _OBF_EMAIL_RE = re.compile(
     rf"(?<![\w.+-])[\w.+-]+{_OBF_AT}[\w-]+(?:{_OBF_DOT}[\w-]+)*?{_OBF_DOT}{_TLDS}(?![\w-])",
     re.IGNORECASE,
@@ -121,8 +128,33 @@ _NAME_RE = re.compile(
     r"|\b(?:namnet|navnet)\s+mitt\s+er))\s+"
     r"(?P<name>[A-ZÆØÅ][\wæøåÆØÅ'-]+(?:\s+[A-ZÆØÅ][\wæøåÆØÅ'-]+){0,3}|[a-zæøå][\wæøå'-]+(?:\s+[a-zæøå][\wæøå'-]+)?)"
 )
-_NAME_STOP = {"og", "men", "eller", "frå", "fra", "i", "på", "og", "som", "er", "har", "treng", "trenger",
-              "lurer", "vil", "skal", "kan", "bur", "bor", "ikkje", "ikke", "noko", "noe", "nok", "visst", "det"}
+_NAME_STOP = {
+    "og",
+    "men",
+    "eller",
+    "frå",
+    "fra",
+    "i",
+    "på",
+    "som",
+    "er",
+    "har",
+    "treng",
+    "trenger",
+    "lurer",
+    "vil",
+    "skal",
+    "kan",
+    "bur",
+    "bor",
+    "ikkje",
+    "ikke",
+    "noko",
+    "noe",
+    "nok",
+    "visst",
+    "det",
+}
 
 
 @dataclass
@@ -138,9 +170,8 @@ def _digits(s: str) -> str:
 
 
 def _checksums_ok(digits: str) -> bool:
-    return (
-        digits[9] == fodselsnummer.calc_check_digit1(digits[:9])
-        and digits[10] == fodselsnummer.calc_check_digit2(digits[:10])
+    return digits[9] == fodselsnummer.calc_check_digit1(digits[:9]) and digits[10] == fodselsnummer.calc_check_digit2(
+        digits[:10]
     )
 
 
@@ -208,7 +239,7 @@ def is_public_email(address: str) -> bool:
 
 
 def _canonical_email(written: str) -> str:
-    """"ola (at) gmail [dot] com" -> "ola@gmail.com"."""
+    """ "ola (at) gmail [dot] com" -> "ola@gmail.com"."""
     parts = re.split(_OBF_AT, written, maxsplit=1, flags=re.IGNORECASE)
     if len(parts) != 2:
         return written.lower()
@@ -217,9 +248,10 @@ def _canonical_email(written: str) -> str:
 
 
 def _is_time_pairs(groups: list[str]) -> bool:
-    """"20 00 22 00": two clock times, not a phone number."""
+    """ "20 00 22 00": two clock times, not a phone number."""
     return all(len(g) == 2 for g in groups) and all(
-        int(h) < 24 and m in ("00", "15", "30", "45") for h, m in zip(groups[::2], groups[1::2]))
+        int(h) < 24 and m in ("00", "15", "30", "45") for h, m in zip(groups[::2], groups[1::2])
+    )
 
 
 def _is_date(groups: list[str]) -> bool:
@@ -310,24 +342,24 @@ def mask_details(text: str) -> MaskResult:
                 total += len(groups[j])
                 if total > 11:
                     break
-                seps = [raw[spans[k][1]:spans[k + 1][0]] for k in range(i, j)]
+                seps = [raw[spans[k][1] : spans[k + 1][0]] for k in range(i, j)]
                 if total == 11:
-                    kind = _eleven_window(groups[i:j + 1], seps)
+                    kind = _eleven_window(groups[i : j + 1], seps)
                     if kind:
                         found = (j, kind)
                         break
                 if total == 8 and found is None:
-                    before = text_before + raw[:spans[i][0]]
-                    after = raw[spans[j][1]:] + text_after(m)
-                    if _phone_window(groups[i:j + 1], seps, before[-12:], after[:12]):
+                    before = text_before + raw[: spans[i][0]]
+                    after = raw[spans[j][1] :] + text_after(m)
+                    if _phone_window(groups[i : j + 1], seps, before[-12:], after[:12]):
                         found = (j, PHONE)
             if found is None:
                 i += 1
                 continue
             j, kind = found
             if kind == FNR:
-                counts[f"{FNR}:{classify_identity_number(''.join(groups[i:j + 1]))}"] += 1
-            out.append(raw[pos:spans[i][0]])
+                counts[f"{FNR}:{classify_identity_number(''.join(groups[i : j + 1]))}"] += 1
+            out.append(raw[pos : spans[i][0]])
             out.append(note(kind))
             pos = spans[j][1]
             i = j + 1
@@ -348,7 +380,7 @@ def mask_details(text: str) -> MaskResult:
             kept.append(word)
         if not kept:
             return m.group(0)
-        rest = m.group("name")[len(" ".join(kept)):]
+        rest = m.group("name")[len(" ".join(kept)) :]
         return m.group(0)[: m.start("name") - m.start()] + note(NAME) + rest
 
     text = _EMAIL_RE.sub(email, text)
@@ -358,12 +390,12 @@ def mask_details(text: str) -> MaskResult:
     source = text
 
     def text_after(m: re.Match) -> str:
-        return source[m.end():m.end() + 12]
+        return source[m.end() : m.end() + 12]
 
     pieces, last = [], 0
     for m in _CHAIN_RE.finditer(source):
-        text_before = source[max(0, m.start() - 12):m.start()]
-        pieces.append(source[last:m.start()])
+        text_before = source[max(0, m.start() - 12) : m.start()]
+        pieces.append(source[last : m.start()])
         pieces.append(chain(m))
         last = m.end()
     pieces.append(source[last:])

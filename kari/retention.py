@@ -7,6 +7,7 @@ KARI_RETENTION_DAYS, else 30). The database is env KARI_TRACKER_DB_URL, else the
 var/tracker.db in the repository (the same file endpoints.yml should point Rasa at).
 `delete_conversation(sender_id)` deletes one conversation now (for "Gløym meg").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,11 +69,7 @@ def _engine(url: str) -> Engine:
 def purge_older_than(days: float, url: Optional[str] = None, dry_run: bool = False) -> Purged:
     """Delete every conversation whose newest event is older than `days` days."""
     cutoff = time.time() - days * 86400
-    stale = (
-        sa.select(EVENTS.c.sender_id)
-        .group_by(EVENTS.c.sender_id)
-        .having(sa.func.max(EVENTS.c.timestamp) < cutoff)
-    )
+    stale = sa.select(EVENTS.c.sender_id).group_by(EVENTS.c.sender_id).having(sa.func.max(EVENTS.c.timestamp) < cutoff)
     engine = _engine(url or db_url())
     try:
         with engine.begin() as conn:

@@ -12,6 +12,7 @@ Rasa and the action server listen on 127.0.0.1 (KARI_RASA_HOST, KARI_ACTION_HOST
 purpose); Rasa calls the action server with a secret header (KARI_ACTION_TOKEN, a new random
 one per start unless set).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,7 @@ class Stack:
     var_dir: Path = REPO / "var"
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
-    action_token: str = field(default_factory=lambda: os.environ.get("KARI_ACTION_TOKEN")
-                              or secrets.token_urlsafe(32))
+    action_token: str = field(default_factory=lambda: os.environ.get("KARI_ACTION_TOKEN") or secrets.token_urlsafe(32))
     # supervision: name -> (failures in a row, monotonic time of the next start, time of last start)
     _restarts: dict[str, list[float]] = field(default_factory=dict)
     BACKOFF_MAX = 60.0
@@ -95,20 +95,47 @@ class Stack:
     def commands(self) -> dict[str, list[str]]:
         origins = self.env()["KARI_ALLOWED_ORIGINS"].split()
         return {
-            "actions": [str(VENV_BIN / "python"), "-m", "kari.action_server", "--actions", "actions",
-                        "--host", self.env().get("KARI_ACTION_HOST", "127.0.0.1"),
-                        "--port", str(self.action_port)],
-            "rasa": [str(VENV_BIN / "rasa"), "run", "--model", str(self.model),
-                     "--interface", self.env().get("KARI_RASA_HOST", "127.0.0.1"),
-                     "--port", str(self.rasa_port), "--endpoints", "endpoints.yml",
-                     "--credentials", "credentials.yml", "--cors", *origins],
-            "web": [str(VENV_BIN / "python"), "-m", "kari", "web", "--port", str(self.web_port),
-                    "--rasa-url", self.rasa_url],
+            "actions": [
+                str(VENV_BIN / "python"),
+                "-m",
+                "kari.action_server",
+                "--actions",
+                "actions",
+                "--host",
+                self.env().get("KARI_ACTION_HOST", "127.0.0.1"),
+                "--port",
+                str(self.action_port),
+            ],
+            "rasa": [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(self.model),
+                "--interface",
+                self.env().get("KARI_RASA_HOST", "127.0.0.1"),
+                "--port",
+                str(self.rasa_port),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--cors",
+                *origins,
+            ],
+            "web": [
+                str(VENV_BIN / "python"),
+                "-m",
+                "kari",
+                "web",
+                "--port",
+                str(self.web_port),
+                "--rasa-url",
+                self.rasa_url,
+            ],
         }
 
     def health_url(self, name: str) -> str:
-        return {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/",
-                "web": f"{self.web_url}/"}[name]
+        return {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/", "web": f"{self.web_url}/"}[name]
 
     def check(self, names: tuple[str, ...]) -> None:
         if "rasa" in names and not self.model.exists():
@@ -116,8 +143,10 @@ class Stack:
         ports = {"actions": self.action_port, "rasa": self.rasa_port, "web": self.web_port}
         for name in names:
             if port_in_use(ports[name]):
-                raise StackError(f"Port {ports[name]} (for the {name} server) is already in use: "
-                                 f"stop what runs there or set another port (README, 'Ports').")
+                raise StackError(
+                    f"Port {ports[name]} (for the {name} server) is already in use: "
+                    f"stop what runs there or set another port (README, 'Ports')."
+                )
 
     def start(self, names: tuple[str, ...] = ("actions", "rasa", "web"), timeout: float = 240) -> None:
         self.check(names)
@@ -158,27 +187,37 @@ class Stack:
         except retention.TrackerDbMissing:
             return  # first start: nothing stored yet
         except Exception as exc:  # noqa: BLE001 - any failure is reported in one line, start goes on
-            print(f"warning: could not delete conversations older than {days:g} days from "
-                  f"{retention.describe_url(url)} ({type(exc).__name__}); run `python -m kari "
-                  f"retention` once the database works.", file=sys.stderr, flush=True)
+            print(
+                f"warning: could not delete conversations older than {days:g} days from "
+                f"{retention.describe_url(url)} ({type(exc).__name__}); run `python -m kari "
+                f"retention` once the database works.",
+                file=sys.stderr,
+                flush=True,
+            )
             return
         if purged.conversations:
-            print(f"Deleted {purged.conversations} conversation(s) with no activity in the last "
-                  f"{days:g} days.", flush=True)
+            print(
+                f"Deleted {purged.conversations} conversation(s) with no activity in the last {days:g} days.",
+                flush=True,
+            )
 
     def _start_one(self, name: str) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
-            self.commands()[name], cwd=REPO, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            self.commands()[name],
+            cwd=REPO,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def _wait_ready(self, name: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
                 self.stop()
-                raise StackError(f"The {name} server stopped during start-up: see "
-                                 f"{self.log_dir / (name + '.log')}")
+                raise StackError(f"The {name} server stopped during start-up: see {self.log_dir / (name + '.log')}")
             try:
                 if requests.get(self.health_url(name), timeout=2).status_code == 200:
                     return
@@ -186,8 +225,9 @@ class Stack:
                 pass
             time.sleep(0.5)
         self.stop()
-        raise StackError(f"The {name} server did not answer within {timeout:.0f} s: see "
-                         f"{self.log_dir / (name + '.log')}")
+        raise StackError(
+            f"The {name} server did not answer within {timeout:.0f} s: see {self.log_dir / (name + '.log')}"
+        )
 
     def watch(self, log=None) -> list[str]:
         """Start again every server that died, after its back-off; returns the names started."""
@@ -200,11 +240,13 @@ class Stack:
                     self._restarts[name][0] = 0
                 continue
             if next_start <= last_start:  # newly found dead: plan the restart
-                delay = min(self.BACKOFF_MAX, 2.0 ** failures)
+                delay = min(self.BACKOFF_MAX, 2.0**failures)
                 self._restarts[name] = [failures + 1, now + delay, last_start]
-                log(f"{time.strftime('%Y-%m-%d %H:%M:%S')} the {name} server stopped (exit code "
+                log(
+                    f"{time.strftime('%Y-%m-%d %H:%M:%S')} the {name} server stopped (exit code "
                     f"{process.returncode}); starting it again in {delay:g} s. Log: "
-                    f"{self.log_dir / (name + '.log')}")
+                    f"{self.log_dir / (name + '.log')}"
+                )
                 continue
             if now >= next_start:
                 self._start_one(name)
@@ -233,11 +275,11 @@ class Stack:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kari run",
-                                     description="Start Kari's servers and stop them on Ctrl-C.")
+    parser = argparse.ArgumentParser(
+        prog="python -m kari run", description="Start Kari's servers and stop them on Ctrl-C."
+    )
     parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("KARI_RASA_PORT", 5005)))
-    parser.add_argument("--action-port", type=int,
-                        default=int(os.environ.get("KARI_ACTION_PORT", 5055)))
+    parser.add_argument("--action-port", type=int, default=int(os.environ.get("KARI_ACTION_PORT", 5055)))
     parser.add_argument("--web-port", type=int, default=int(os.environ.get("KARI_WEB_PORT", 8080)))
     args = parser.parse_args(argv)
     stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
@@ -247,13 +289,16 @@ def main(argv: list[str]) -> int:
     except StackError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"\nKari is running:\n"
-          f"  demo page with the chat   {stack.web_url}/\n"
-          f"  Rasa (REST channel)       {stack.rasa_url}/webhooks/rest/webhook\n"
-          f"  Kari channel              {stack.rasa_url}/webhooks/kari/webhook\n"
-          f"  action server             {stack.action_url}\n"
-          f"  logs                      {stack.log_dir}\n"
-          f"Press Ctrl-C to stop.", flush=True)
+    print(
+        f"\nKari is running:\n"
+        f"  demo page with the chat   {stack.web_url}/\n"
+        f"  Rasa (REST channel)       {stack.rasa_url}/webhooks/rest/webhook\n"
+        f"  Kari channel              {stack.rasa_url}/webhooks/kari/webhook\n"
+        f"  action server             {stack.action_url}\n"
+        f"  logs                      {stack.log_dir}\n"
+        f"Press Ctrl-C to stop.",
+        flush=True,
+    )
     # Ctrl-C and SIGTERM both stop everything; SIGINT explicitly, as a shell that starts us in the
     # background hands us SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)

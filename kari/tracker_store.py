@@ -15,6 +15,7 @@ Registered in endpoints.yml as `type: kari.tracker_store.KariTrackerStore`. Comp
   turn, so Rasa loads and featurises a bounded history however long the conversation gets (all
   events stay in the table until retention or "Gløym meg" deletes them).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,12 +66,12 @@ class KariTrackerStore(SQLTrackerStore):
         try:
             self.Base.metadata.create_all(self.engine)
             with self.engine.begin() as conn:  # a write that changes nothing: is the store writable?
-                conn.execute(sa.delete(self.SQLEvent.__table__).where(
-                    self.SQLEvent.__table__.c.sender_id == "\x00kari-probe"))
+                conn.execute(
+                    sa.delete(self.SQLEvent.__table__).where(self.SQLEvent.__table__.c.sender_id == "\x00kari-probe")
+                )
         except sa.exc.SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            raise TrackerStoreUnavailable(
-                f"cannot write the conversation store {_describe(url)}: {detail}") from None
+            raise TrackerStoreUnavailable(f"cannot write the conversation store {_describe(url)}: {detail}") from None
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
 
@@ -136,22 +137,31 @@ class KariTrackerStore(SQLTrackerStore):
 
     def _add(self, session: Any, sender_id: Text, data: Dict[str, Any]) -> None:
         intent = data.get("parse_data", {}).get("intent", {}).get("name")
-        session.add(self.SQLEvent(
-            sender_id=sender_id, type_name=data["event"], timestamp=data.get("timestamp"),
-            intent_name=intent, action_name=data.get("name"), data=json.dumps(data)))
+        session.add(
+            self.SQLEvent(
+                sender_id=sender_id,
+                type_name=data["event"],
+                timestamp=data.get("timestamp"),
+                intent_name=intent,
+                action_name=data.get("name"),
+                data=json.dumps(data),
+            )
+        )
 
     @staticmethod
     def carried_over(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
         """A new session holding every set slot and the last turn (from the last user message)."""
         now = time.time()
         events: List[Any] = [ActionExecuted("action_session_start", timestamp=now), SessionStarted(timestamp=now)]
-        events += [SlotSet(name, value, timestamp=now)
-                   for name, value in tracker.current_slot_values().items()
-                   if value is not None and name != "session_started_metadata"]
+        events += [
+            SlotSet(name, value, timestamp=now)
+            for name, value in tracker.current_slot_values().items()
+            if value is not None and name != "session_started_metadata"
+        ]
         events.append(ActionExecuted("action_listen", timestamp=now))
         events_list = list(tracker.events)
         starts = [i for i, e in enumerate(events_list) if isinstance(e, UserUttered)]
-        last_turn = events_list[starts[-1]:] if starts else []
+        last_turn = events_list[starts[-1] :] if starts else []
         data = [e.as_dict() for e in events]
         for event in last_turn:
             copied = event.as_dict()

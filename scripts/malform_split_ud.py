@@ -9,6 +9,7 @@ by 3 (about a third), else to the train/tune part; identical sentences land on t
 Writes data/malform/ud_<std>_train.txt and tests/malform/ud_<std>_heldout.txt, one sentence a line
 in the corpus order.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,9 +26,9 @@ def is_heldout(std: str, sentence: str) -> bool:
 
 def main(corpora: Path) -> None:
     for std, name in SOURCES.items():
-        lines = [l.strip() for l in (corpora / name).read_text(encoding="utf-8").splitlines() if l.strip()]
-        train = [l for l in lines if not is_heldout(std, l)]
-        held = [l for l in lines if is_heldout(std, l)]
+        lines = [line.strip() for line in (corpora / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+        train = [line for line in lines if not is_heldout(std, line)]
+        held = [line for line in lines if is_heldout(std, line)]
         (ROOT / "data/malform" / f"ud_{std}_train.txt").write_text("\n".join(train) + "\n", encoding="utf-8")
         (ROOT / "tests/malform" / f"ud_{std}_heldout.txt").write_text("\n".join(held) + "\n", encoding="utf-8")
         print(f"{std}: {len(lines)} sentences -> train/tune {len(train)}, held-out {len(held)}")

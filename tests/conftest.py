@@ -1,4 +1,5 @@
 """Shared fixtures: the real Kari stack (Rasa, action server, web app) on free ports."""
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,13 @@ def kari_stack(tmp_path_factory) -> Stack:
         "KARI_DATABASE_URL": f"sqlite:///{var / 'kari.db'}",
         "KARI_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
     }
-    subprocess.run([sys.executable, "-m", "kari", "kb", "import", "--dir", str(REPO / "data/knowledge")],
-                   env={**os.environ, **env, "PYTHONPATH": str(REPO)}, check=True, cwd=REPO)
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                  var_dir=var, extra_env=env)
+    subprocess.run(
+        [sys.executable, "-m", "kari", "kb", "import", "--dir", str(REPO / "data/knowledge")],
+        env={**os.environ, **env, "PYTHONPATH": str(REPO)},
+        check=True,
+        cwd=REPO,
+    )
+    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(), var_dir=var, extra_env=env)
     stack.start()
     yield stack
     stack.stop()

@@ -26,6 +26,7 @@ Register in credentials.yml as `kari.channels.kari_channel.KariInput:` (optional
 max_chars, max_body_bytes, max_concurrent, max_queued; KARI_MAX_CONCURRENT and KARI_MAX_QUEUED
 override the last two).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,11 +38,10 @@ import unicodedata
 from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from kari import privacy
 from kari.tracker_store import TrackerStoreUnavailable
@@ -93,16 +93,14 @@ REPLIES: Dict[str, Dict[str, str]] = {
         "nb": "Jeg har mye å gjøre akkurat nå. Vent litt og send meldingen din på nytt.",
     },
     "failure": {
-        "nn": "Orsak, noko gjekk gale hos meg. Prøv igjen om litt, "
-        "eller ring kommunen på 70 16 20 00.",
-        "nb": "Beklager, noe gikk galt hos meg. Prøv igjen om litt, "
-        "eller ring kommunen på 70 16 20 00.",
+        "nn": "Orsak, noko gjekk gale hos meg. Prøv igjen om litt, eller ring kommunen på 70 16 20 00.",
+        "nb": "Beklager, noe gikk galt hos meg. Prøv igjen om litt, eller ring kommunen på 70 16 20 00.",
     },
 }
 
 # Errors a client program (not a citizen typing) can cause; Norwegian, as the widget may show them.
 ERRORS = {
-    "method": "Berre POST er støtta her. Send JSON: {\"sender\": \"…\", \"message\": \"…\"}.",
+    "method": 'Berre POST er støtta her. Send JSON: {"sender": "…", "message": "…"}.',
     "content_type": "Content-Type må vere application/json.",
     "too_large": "Førespurnaden er for stor (maks {max} byte).",
     "json": "Ugyldig JSON: kunne ikkje lese innhaldet som UTF-8-JSON.",
@@ -111,8 +109,7 @@ ERRORS = {
     "message": "Feltet «message» må vere ein tekst.",
     "malform": "Feltet «malform» må vere «nn» eller «nb» (eller mangle).",
     "origin": "Denne nettstaden har ikkje løyve til å sende meldingar til Kari.",
-    "unexpected": "Kunne ikkje handsame førespurnaden. "
-    "Prøv igjen med {\"sender\": \"…\", \"message\": \"…\"}.",
+    "unexpected": 'Kunne ikkje handsame førespurnaden. Prøv igjen med {"sender": "…", "message": "…"}.',
 }
 
 
@@ -184,8 +181,13 @@ class _SenderMemory:
         self._data: "OrderedDict[str, Dict[str, Any]]" = OrderedDict()
 
     def get(self, sender: str) -> Dict[str, Any]:
-        entry = self._data.pop(sender, None) or {"malform": None, "noticed": False, "offered": set(),
-                                                  "scores": [], "choice": None}
+        entry = self._data.pop(sender, None) or {
+            "malform": None,
+            "noticed": False,
+            "offered": set(),
+            "scores": [],
+            "choice": None,
+        }
         self._data[sender] = entry
         while len(self._data) > self._size:
             self._data.popitem(last=False)
@@ -263,15 +265,21 @@ class KariInput(InputChannel):
         return cls(
             max_chars=int(credentials.get("max_chars") or MAX_CHARS),
             max_body_bytes=int(credentials.get("max_body_bytes") or MAX_BODY_BYTES),
-            max_concurrent=int(os.environ.get("KARI_MAX_CONCURRENT")
-                               or credentials.get("max_concurrent") or MAX_CONCURRENT),
+            max_concurrent=int(
+                os.environ.get("KARI_MAX_CONCURRENT") or credentials.get("max_concurrent") or MAX_CONCURRENT
+            ),
             max_queued=int(os.environ.get("KARI_MAX_QUEUED") or credentials.get("max_queued") or MAX_QUEUED),
             allowed_origins=(os.environ.get("KARI_ALLOWED_ORIGINS") or "").split(),
         )
 
-    def __init__(self, max_chars: int = MAX_CHARS, max_body_bytes: int = MAX_BODY_BYTES,
-                 max_concurrent: int = MAX_CONCURRENT, max_queued: int = MAX_QUEUED,
-                 allowed_origins: Optional[List[str]] = None) -> None:
+    def __init__(
+        self,
+        max_chars: int = MAX_CHARS,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        max_concurrent: int = MAX_CONCURRENT,
+        max_queued: int = MAX_QUEUED,
+        allowed_origins: Optional[List[str]] = None,
+    ) -> None:
         self.max_chars = max_chars
         self.max_body_bytes = max_body_bytes
         self.max_concurrent = max_concurrent
@@ -287,8 +295,11 @@ class KariInput(InputChannel):
 
     def _busy(self, sender: str, malform: str, replies: List[Dict[str, Any]]) -> HTTPResponse:
         logger.warning("kari.channel.busy")
-        return response.json(replies + [self._reply(sender, "busy", malform)], status=503,
-                             headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return response.json(
+            replies + [self._reply(sender, "busy", malform)],
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
 
     def accept_command(self, sender: str, text: str) -> bool:
         """True when `text` is a "/intent{...}" payload of a button Kari offered in its last reply
@@ -303,8 +314,11 @@ class KariInput(InputChannel):
     def remember_buttons(self, sender: str, messages: List[Dict[str, Any]]) -> None:
         """The payloads of the buttons in Kari's reply: the only commands the next message may be."""
         self.senders.get(sender)["offered"] = {
-            str(b["payload"]) for m in messages for b in (m.get("buttons") or [])
-            if isinstance(b, dict) and str(b.get("payload") or "").startswith("/")}
+            str(b["payload"])
+            for m in messages
+            for b in (m.get("buttons") or [])
+            if isinstance(b, dict) and str(b.get("payload") or "").startswith("/")
+        }
 
     def _origin_allowed(self, request: Request) -> bool:
         origin = request.headers.get("origin")
@@ -347,9 +361,7 @@ class KariInput(InputChannel):
             return None
         return choice if choice in ("nn", "nb") else None
 
-    async def handle(
-        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> HTTPResponse:
+    async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         if not self._origin_allowed(request):
             logger.info("kari.channel.rejected status=403 reason=origin")
             return _error("origin", 403)
@@ -375,7 +387,8 @@ class KariInput(InputChannel):
         masked = result.text
         if not command:  # a button's payload says nothing about how the citizen writes
             memory["scores"] = (memory["scores"] + [malform_evidence(masked[: self.max_chars * 2])])[
-                -MAX_REMEMBERED_TURNS:]
+                -MAX_REMEMBERED_TURNS:
+            ]
         malform = conversation_malform(memory["scores"], memory["choice"])
         memory["malform"] = malform
         logger.info(
@@ -415,8 +428,7 @@ class KariInput(InputChannel):
             except asyncio.TimeoutError:
                 return self._busy(sender, malform, replies)
             try:
-                return await self._run_turn(message, collector, sender, malform, replies, deadline,
-                                            on_new_message)
+                return await self._run_turn(message, collector, sender, malform, replies, deadline, on_new_message)
             finally:
                 turns.lock.release()
         finally:
@@ -424,9 +436,16 @@ class KariInput(InputChannel):
             if turns.pending == 0:
                 self._turns.pop(sender, None)
 
-    async def _run_turn(self, message: UserMessage, collector: CollectingOutputChannel, sender: str,
-                        malform: str, replies: List[Dict[str, Any]], deadline: float,
-                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+    async def _run_turn(
+        self,
+        message: UserMessage,
+        collector: CollectingOutputChannel,
+        sender: str,
+        malform: str,
+        replies: List[Dict[str, Any]],
+        deadline: float,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
         loop = asyncio.get_running_loop()
         if self._capacity is None:
             self._capacity = asyncio.Semaphore(self.max_concurrent)
@@ -501,7 +520,9 @@ class KariRestInput(KariInput):
 FORGET_KEY = "kari_forget"
 
 
-async def _forget_if_asked(sender: str, messages: List[Dict[str, Any]], memory: "_SenderMemory") -> List[Dict[str, Any]]:
+async def _forget_if_asked(
+    sender: str, messages: List[Dict[str, Any]], memory: "_SenderMemory"
+) -> List[Dict[str, Any]]:
     asked = [m for m in messages if isinstance(m.get("custom"), dict) and m["custom"].get(FORGET_KEY)]
     if not asked:
         return messages

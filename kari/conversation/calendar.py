@@ -4,6 +4,7 @@ The twelve days of the Act on public holidays: fixed dates plus the Easter-depen
 (dateutil's Western Easter, which Rasa already installs). Christmas Eve and New Year's Eve are not
 public holidays, and neither is any Sunday as such (weekends are handled by the service desk).
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta

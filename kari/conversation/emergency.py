@@ -12,6 +12,7 @@ is past, planned or about a service (kurs, i fjor, batteri …).
 The numbers are the national emergency numbers, in code on purpose: this reply must work even when
 the knowledge base cannot be read.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,6 +29,7 @@ NUMBERS = {
     "child": ("112", "116 111"),
 }
 
+
 def _any(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
@@ -43,8 +45,8 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bkvel(?:es|ast|st|jast|jes|er|e)\b|\bsatt(?:e)? fast i halsen|\bsett fast i halsen",
         r"\bblatt i (?:ansiktet|leppene)|\bblaa? i leppene|\bblue lips",
         # unconscious
-        r"\bbevisstlo|\bmedvit(?:s)?laus|\bmedvetslo|\bmedvitslo|\bunconscious|\bpassed out|\bbesvim|\bsvimt? av|\bdana\b|\bdaana",
-        r"\b(?:vakn[a-z0-9]*|vakne|vaakn[a-z0-9]*|vakn|reager[a-z0-9]*|svar[a-z0-9]*) (?:ikkje|ikke|itte|ittje|ikkj|inkje|not|no longer)\b",
+        r"\bbevi\w*lo[sy]|\bbevi\w*laus|\bligg\w* (?:\w+ )?skadd?|\bskadd og blo|\bmedvit(?:s)?laus|\bmedvetslo|\bmedvitslo|\bunconscious|\bpassed out|\bbesvim|\bsvimt? av|\bdana\b|\bdaana",
+        r"\b(?:vakn[a-z0-9]*|vakne|vaakn[a-z0-9]*|vakn|reager[a-z0-9]*|svar[a-z0-9]*) (?:\w+ )?(?:ikkje|ikke|itte|ittje|ikkj|inkje|not|no longer)\b",
         r"\b(?:ikkje|ikke|itte|ittje|ikkj|inkje|not|no longer) (?:vakn[a-z0-9]*|vakne|reager[a-z0-9]*|responding|waking up|wake up)\b",
         r"\bwon'?t wake|\bnot responding|\bunresponsive|\blivl[ao]s|\bligg(?:er)? livl",
         # chest, heart, stroke
@@ -112,7 +114,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bslar (?:\w+ ){0,3}(?:kjerringa|kona|kjaeresten|gut|gutt|jente|barn|ungen)|\bbanke opp|\bhitting (?:his|her|a|the)",
         r"\b(?:skal|ska|kjem til a|kommer til a) (?:\w+ ){0,3}(?:skade|ta|drepe) meg\b|\bprov\w* a (?:apne|opne) (?:\w+ )?(?:dora|ytterdora|doren|ytterdoren)",
         r"\b(?:gevaer|vapen|pistol|gun|kniv)\b.{0,20}\b(?:ved|ve|pa|at) (?:skulen|skolen|school|torget|senteret)",
-        r"\b(?:borte|finn\w* ikkje|cant find|lost)\b.{0,60}(?:morkt|dark|kjopesenter|stranda|sentrum|harbour|hamna)|\b(?:er|e|is) ikkje (?:heime|hjemme)\b.{0,40}(?:klokka|kveld|natt|morkt)|\blost my (?:little |)(?:girl|boy|son|daughter|child|kid)",
+        r"\b(?:borte|finn\w* ikkje|cant find|lost)\b.{0,100}(?:morkt|dark|kjopesenter|stranda|sentrum|harbour|hamna)|\b(?:er|e|is) ikkje (?:heime|hjemme)\b.{0,40}(?:klokka|kveld|natt|morkt)|\blost my (?:little |)(?:girl|boy|son|daughter|child|kid)",
         r"\bnokon (?:\w+ )?inne i huset|\bdriver is stuck",
         r"\bforfolg(?:er|jer|je|ja) meg|\bfolg(?:er|jer) etter meg|\bstalking|\bfolgt etter meg",
         r"\bvald (?:no|na)\b|\bvold (?:na|naa)\b|\bvaldtekt|\bvoldtekt|\braped?\b|\bassault",
@@ -140,17 +142,23 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\b(?:barn|barnet|ungen|ungane|ungar|unger|borna|bonna|bynn|child|kid|kids|baby|babyen|jenta|guten|gutten)\b.{0,40}\b(?:blir slatt|vert slatt|blir slegen|mishandl|misbrukt|overgrep|i fare|in danger|being hurt|being beaten|aleine heime|alene hjemme)",
         r"\b(?:slar|sparkar|sparker|rister|ristar|mishandl(?:ar|er)) (?:\w+ )?(?:barnet|ungen|babyen|borna|barna|ungane|the child|the baby|my child)",
         r"\b(?:unge|ungen|barn|barnet|baby)\w* (?:\w+ ){0,3}(?:aleine|alene) (?:\w+ ){0,2}(?:ute|langs|i kulda|i morket|in the cold)",
-        r"\b(?:ungen|ongen|barnet|barn)\b.{0,40}\bskrik\w*.{0,40}\bslag|\bhoy?r(?:er|e)? slag\b",
+        r"\b(?:ungen|ongen|barnet|barn)\b.{0,40}\bskrik\w*.{0,40}\bsla[rg]\b|\bskrik\w* (?:pa )?(?:barnet|ungen|ongen)\b.{0,20}\bsla[rg]\b|\bhoy?r(?:er|e)? slag\b",
         r"\bbarn i fare|\bchild in danger|\bshaking the baby",
     ),
 }
 
 # Words that name a possible emergency but also a history, a course or a service.
 WEAK: dict[str, re.Pattern[str]] = {
-    "medical": _any(r"kramp|\bdrukn|\bdrown|\boverdos|\bgjennom isen|\bthrough the ice|\bhjarteinfarkt|\bhjerteinfarkt|\bheart attack|\bslag\b|\bstroke\b|\bhjerneslag|\bhjerneblodning|\bblodpropp|\binfarkt"),
+    "medical": _any(
+        r"kramp|\bdrukn|\bdrown|\boverdos|\bgjennom isen|\bthrough the ice|\bhjarteinfarkt|\bhjerteinfarkt|\bheart attack|\bslag\b|\bstroke\b|\bhjerneslag|\bhjerneblodning|\bblodpropp|\binfarkt"
+    ),
     "fire": _any(r"gasslekk|\bgas leak|\bbrann\b|\bbrenn(?:er)?\b|\bfire\b|\broy?k\b|\bsmoke\b"),
-    "police": _any(r"\bkniv|\bknife|\bvapen|\bpistol|\bgun\b|\bskyt(?:e|er|ar)\b|\binnbrot|\binnbrudd|\bburglar|\bvald\b|\bvold\b|\bviolence|\btrug(?:sel|sle)|\btrussel|\btrusler"),
-    "suicide": _any(r"\bta livet|\btek livet|\btar livet|\bork(?:ar|er|e) (?:ikkje|ikke|itte) (?:meir|mer)(?:\s*[.!]*\s*$|\s+(?:no|na|eg|jeg|e|i|og)\b)|\bgir opp alt|\bhar ingen vits|\bsjolvmord|\bselvmord|\bsuicid|\btok sitt (?:eige |eget )?liv"),
+    "police": _any(
+        r"\bkniv|\bknife|\bvapen|\bpistol|\bgun\b|\bskyt(?:e|er|ar)\b|\binnbrot|\binnbrudd|\bburglar|\bvald\b|\bvold\b|\bviolence|\btrug(?:sel|sle)|\btrussel|\btrusler"
+    ),
+    "suicide": _any(
+        r"\bta livet|\btek livet|\btar livet|\bork(?:ar|er|e) (?:ikkje|ikke|itte) (?:meir|mer)(?:\s*[.!]*\s*$|\s+(?:no|na|eg|jeg|e|i|og)\b)|\bgir opp alt|\bhar ingen vits|\bsjolvmord|\bselvmord|\bsuicid|\btok sitt (?:eige |eget )?liv"
+    ),
 }
 # Context that makes a weak word calm: past, a course, a plan, a device, a service.
 CALM = _any(
@@ -164,9 +172,24 @@ CALM = _any(
 
 
 # Spoken forms written down (Sunnmøre, Bokmål) → one form, so one pattern covers them.
-_SAME = {"mae": "meg", "sae": "seg", "dae": "deg", "kje": "ikkje", "itte": "ikkje", "ittje": "ikkje",
-         "ikke": "ikkje", "ikkj": "ikkje", "naken": "nokon", "nakken": "nokon", "nokken": "nokon",
-         "noen": "nokon", "nakon": "nokon", "nakan": "nokon", "hann": "han", "huse": "huset"}
+_SAME = {
+    "mae": "meg",
+    "sae": "seg",
+    "dae": "deg",
+    "kje": "ikkje",
+    "itte": "ikkje",
+    "ittje": "ikkje",
+    "ikke": "ikkje",
+    "ikkj": "ikkje",
+    "naken": "nokon",
+    "nakken": "nokon",
+    "nokken": "nokon",
+    "noen": "nokon",
+    "nakon": "nokon",
+    "nakan": "nokon",
+    "hann": "han",
+    "huse": "huset",
+}
 _WORD = re.compile(r"[a-z0-9']+")
 
 
@@ -176,7 +199,7 @@ def _normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class Alarm:
-    categories: tuple[str, ...]   # most urgent first
+    categories: tuple[str, ...]  # most urgent first
 
     @property
     def numbers(self) -> tuple[str, ...]:

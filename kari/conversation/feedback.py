@@ -3,6 +3,7 @@
 A rating row holds the topic key, the aspect, helpful yes/no, the written standard and the day —
 no sender id, no message text, no time of day.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,17 +14,22 @@ from sqlalchemy.orm import Session
 
 from kari.knowledge.models import Feedback
 
-ASPECTS = ("about", "why", "apply", "contact", "hours", "deadline", "price", "web", "projects",
-           "partner")
+ASPECTS = ("about", "why", "apply", "contact", "hours", "deadline", "price", "web", "projects", "partner")
 
 
-def record(session: Session, topic_key: str, aspect: str, helpful: bool, malform: str | None,
-           day: date | None = None) -> Feedback | None:
+def record(
+    session: Session, topic_key: str, aspect: str, helpful: bool, malform: str | None, day: date | None = None
+) -> Feedback | None:
     """Store one rating; returns None (nothing stored) when there is no rated answer."""
     if not topic_key or aspect not in ASPECTS:
         return None
-    row = Feedback(topic_key=topic_key[:100], aspect=aspect, helpful=bool(helpful),
-                   malform="nb" if malform == "nb" else "nn", day=day or date.today())
+    row = Feedback(
+        topic_key=topic_key[:100],
+        aspect=aspect,
+        helpful=bool(helpful),
+        malform="nb" if malform == "nb" else "nn",
+        day=day or date.today(),
+    )
     session.add(row)
     return row
 
@@ -54,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from kari.knowledge.db import KnowledgeBaseUnavailable, session_scope
 
-    parser = argparse.ArgumentParser(prog="python -m kari.conversation.feedback",
-                                     description="Citizens' ratings of Kari's answers, per topic and aspect.")
+    parser = argparse.ArgumentParser(
+        prog="python -m kari.conversation.feedback",
+        description="Citizens' ratings of Kari's answers, per topic and aspect.",
+    )
     parser.add_argument("--since", type=date.fromisoformat, help="only ratings from this day (YYYY-MM-DD)")
     args = parser.parse_args(argv)
     try:

@@ -1,5 +1,6 @@
 """Hand the citizen over to a person: the right contact for the current topic, else the main
 number and e-mail, and whether the service desk is open right now."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,13 +24,20 @@ def topic_contact(session: Session, topic_key: str | None, malform: str | None) 
     topic = session.execute(select(Topic).where(Topic.key == topic_key)).scalars().first()
     if topic is None:
         return None
-    row = session.execute(select(Answer).where(Answer.topic_id == topic.id, Answer.aspect == "contact")
-                          ).scalars().first()
+    row = (
+        session.execute(select(Answer).where(Answer.topic_id == topic.id, Answer.aspect == "contact")).scalars().first()
+    )
     return topic.name(std(malform)), (row.text(std(malform)) if row is not None else "")
 
 
-def handover_text(session: Session | None, topic_key: str | None, malform: str | None,
-                  now: datetime | None = None, *, desk: bool = True) -> str:
+def handover_text(
+    session: Session | None,
+    topic_key: str | None,
+    malform: str | None,
+    now: datetime | None = None,
+    *,
+    desk: bool = True,
+) -> str:
     """Who to contact (topic first, then the municipality) and, with `desk`, whether the service desk
     is open now.
 

@@ -5,6 +5,7 @@ citizen): the topic and aspect answered, the topics it listed, whether it was a 
 clarification. Keeping this with the message it belongs to means a rating refers to the answer it
 was given for, "den første" to the last list shown, and "twice in a row" to the turn just before.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,13 +20,21 @@ class Note:
     topic: str | None = None
     aspect: str | None = None
     items: tuple[str, ...] = ()
-    found: bool = False       # a real answer, worth rating
-    failed: bool = False      # Kari did not understand / had to ask back
+    found: bool = False  # a real answer, worth rating
+    failed: bool = False  # Kari did not understand / had to ask back
     options: tuple[str, ...] = ()  # a question back: its buttons' payloads, first = what "ja" picks
 
     def as_metadata(self) -> dict[str, Any]:
-        return {NOTE: {"topic": self.topic, "aspect": self.aspect, "items": list(self.items),
-                       "found": self.found, "failed": self.failed, "options": list(self.options)}}
+        return {
+            NOTE: {
+                "topic": self.topic,
+                "aspect": self.aspect,
+                "items": list(self.items),
+                "found": self.found,
+                "failed": self.failed,
+                "options": list(self.options),
+            }
+        }
 
 
 def _note(event: dict[str, Any]) -> Note | None:
@@ -34,9 +43,14 @@ def _note(event: dict[str, Any]) -> Note | None:
         return None
     items = raw.get("items") or []
     options = raw.get("options") or []
-    return Note(raw.get("topic"), raw.get("aspect"), tuple(i for i in items if isinstance(i, str)),
-                bool(raw.get("found")), bool(raw.get("failed")),
-                tuple(o for o in options if isinstance(o, str)))
+    return Note(
+        raw.get("topic"),
+        raw.get("aspect"),
+        tuple(i for i in items if isinstance(i, str)),
+        bool(raw.get("found")),
+        bool(raw.get("failed")),
+        tuple(o for o in options if isinstance(o, str)),
+    )
 
 
 def _before_latest_user(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,6 +120,9 @@ def rateable_answer(events: Sequence[dict[str, Any]]) -> Note | None:
 def intent_ranking(latest_message: dict[str, Any]) -> list[tuple[str, float]]:
     """The NLU's intent ranking for the latest message, best first, without nlu_fallback."""
     ranking: Iterable[dict[str, Any]] = latest_message.get("intent_ranking") or []
-    out = [(r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking
-           if isinstance(r, dict) and r.get("name") and r.get("name") != "nlu_fallback"]
+    out = [
+        (r.get("name"), float(r.get("confidence") or 0.0))
+        for r in ranking
+        if isinstance(r, dict) and r.get("name") and r.get("name") != "nlu_fallback"
+    ]
     return sorted(out, key=lambda r: -r[1])

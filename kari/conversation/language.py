@@ -1,14 +1,17 @@
 """English messages: Kari understands them and answers in Bokmål (its knowledge exists in Nynorsk and
 Bokmål only); emergency replies are given in English too."""
+
 from __future__ import annotations
 
 import re
 
 # Common English words that are not also Norwegian words ("i", "to", "by", "for", "man" are both).
-_ENGLISH = frozenset("""the is are was what where when who how which can could would should do does
+_ENGLISH = frozenset(
+    """the is are was what where when who how which can could would should do does
 did my your our their there this that these with from about have has need want get please thanks
 thank you hello hi know tell much many cost price open hours apply help someone somebody not
-breathing call fire police kid child kindergarten school doctor waste garbage bin""".split())
+breathing call fire police kid child kindergarten school doctor waste garbage bin""".split()
+)
 _WORD = re.compile(r"[a-zæøå']+")
 
 

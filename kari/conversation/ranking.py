@@ -1,7 +1,7 @@
 """Rank every answer passage for a message and decide: answer, ask which one, or say "I don't know".
 
 score = topic names + text + dense (each z-scored over all passages, so their scales are comparable)
-        − a little for derived passages (a web address or a partner's name answers only when asked)
+        − for derived passages unless asked for (a web address or a partner's name answers only when asked)
         + priors: the NLU's question kind (intent confidence of the passage's aspect), the topic the
           linker finds in the message, and the conversation's current topic (follow-ups).
 The weights and the two decision thresholds were tuned on the dev answer set only
@@ -10,6 +10,7 @@ The weights and the two decision thresholds were tuned on the dev answer set onl
 Strategies, for the evaluation's comparison: "grid" (the old way: linked topic × intent's aspect, no
 search), "lexical", "dense", "hybrid" (both, no priors) and "hybrid+priors" (what Kari uses).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -19,22 +20,28 @@ from typing import Iterator, Sequence, Union
 import numpy as np
 
 from kari.knowledge.kinds import ASPECT_OF_INTENT
-from kari.knowledge.search import Index, Passage
+from kari.knowledge.models import ASPECTS as STORED
+from kari.knowledge.search import Index, Passage, Scores
 
 MAX_CHOICES = 3
 
 
 @dataclass(frozen=True)
 class Weights:
-    names: float = 0.5          # lexical: the message names the passage's topic
-    lexical: float = 0.5        # lexical: the message asks what the passage answers
-    dense: float = 0.5
-    derived: float = 4.0        # subtracted from derived passages
-    kind: float = 6.0           # × the NLU's confidence in the passage's question kind
-    topic: float = 1.0          # the passage's topic is named in the message
-    conversation: float = 6.0   # the passage's topic is the conversation's (no topic named)
-    answer_at: float = 4.0      # below this best score: "I don't know"
-    margin: float = 0.0         # a runner-up about something else this close: ask which one
+    names: float = 0.5  # lexical: the message names the passage's topic
+    lexical: float = 0.25  # lexical: the message asks what the passage answers
+    dense: float = 1.0
+    derived: float = 4.0  # subtracted from derived passages, × how unsure the NLU is that it is asked
+    kind: float = 4.0  # × the NLU's confidence in the passage's question kind
+    topic: float = 4.0  # the passage's topic is named in the message
+    conversation: float = 6.0  # the passage's topic is the conversation's (no topic named)
+    answer_at: float = 4.0  # below this best score: "I don't know"
+    margin: float = 0.0  # a runner-up about something else this close: ask which one
+    named_margin: float = 1.0  # the same, when the message names several topics equally well
+    missing_at: float = 0.6  # the NLU this sure of a kind the topic has no answer for: say so
+    named_at: float = 0.3  # a passage on a topic neither named nor current must match its names this
+    meant_at: float = 1.5  # well (cosine), or stand out this far in meaning (dense z); else "I don't know"
+    cues: float = 1.0  # the message uses words that ask for the passage's kind ("pengar" → price)
 
 
 HYBRID_PRIORS = Weights()
@@ -63,16 +70,16 @@ def using(strategy: Strategy) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Priors:
-    ranking: Sequence[tuple[str, float]] = ()   # the NLU's intents, best first
+    ranking: Sequence[tuple[str, float]] = ()  # the NLU's intents, best first
     linked: dict[str, float] = field(default_factory=dict)  # topics named in the message → how sure
-    conversation: str | None = None              # the conversation's current topic
+    conversation: str | None = None  # the conversation's current topic
 
 
 @dataclass(frozen=True)
 class Decision:
-    kind: str                                    # "answer" | "choose" | "unknown"
+    kind: str  # "answer" | "choose" | "unknown"
     passages: list[Passage] = field(default_factory=list)  # answer: one; choose: up to three
-    topic: str | None = None                     # unknown: the topic it is about, if any
+    topic: str | None = None  # unknown: the topic it is about, if any
 
 
 def _z(values: np.ndarray) -> np.ndarray:
@@ -81,16 +88,26 @@ def _z(values: np.ndarray) -> np.ndarray:
 
 
 def scores(index: Index, text: str, priors: Priors, weights: Weights = HYBRID_PRIORS) -> np.ndarray:
+    return _scores(index, text, priors, weights)[0]
+
+
+def _scores(index: Index, text: str, priors: Priors, weights: Weights) -> tuple[np.ndarray, Scores]:
     found = index.scores(text, dense=weights.dense > 0)
-    total = weights.names * _z(found.topic) + weights.lexical * _z(found.body) + weights.dense * _z(found.dense)
+    total = (
+        weights.names * _z(found.topic)
+        + weights.lexical * _z(found.body)
+        + weights.dense * _z(found.dense)
+        + weights.cues * found.cues
+    )
     kind = {ASPECT_OF_INTENT[name]: conf for name, conf in priors.ranking if name in ASPECT_OF_INTENT}
     for row, passage in enumerate(index.passages):
-        total[row] += weights.kind * kind.get(passage.aspect, 0.0) - weights.derived * passage.derived
+        asked = kind.get(passage.aspect, 0.0)
+        total[row] += weights.kind * asked - weights.derived * passage.derived * (1.0 - asked)
         if passage.topic in priors.linked:
             total[row] += weights.topic * priors.linked[passage.topic]
         elif not priors.linked and passage.topic is not None and passage.topic == priors.conversation:
             total[row] += weights.conversation
-    return total
+    return total, found
 
 
 def _topic(priors: Priors) -> str | None:
@@ -100,21 +117,53 @@ def _topic(priors: Priors) -> str | None:
     return priors.conversation
 
 
+def _asked(priors: Priors) -> tuple[str, float] | None:
+    """The question kind the NLU ranks first, with its confidence (None: not a question kind)."""
+    if not priors.ranking or priors.ranking[0][0] not in ASPECT_OF_INTENT:
+        return None
+    return ASPECT_OF_INTENT[priors.ranking[0][0]], priors.ranking[0][1]
+
+
 def decide(index: Index, text: str, priors: Priors, weights: Strategy | None = None) -> Decision:
     weights = _active if weights is None else weights
     if weights == "grid":
         return grid(index, priors)
     assert isinstance(weights, Weights)
-    total = scores(index, text, priors, weights)
+    total, found = _scores(index, text, priors, weights)
     order = np.argsort(-total, kind="stable")
     best = float(total[order[0]])
     topic = _topic(priors)
-    if best < weights.answer_at:
+    # A passage about a topic neither named nor current must share a content word with the message, and
+    # match its topic's names or stand out in meaning.
+    stranger = index.passages[order[0]].topic not in (None, priors.conversation, *priors.linked)
+    weak = float(found.covered[order[0]]) == 0.0 or (
+        float(found.topic[order[0]]) < weights.named_at and float(_z(found.dense)[order[0]]) < weights.meant_at
+    )
+    if best < weights.answer_at or (stranger and weak):
         return Decision("unknown", topic=topic)
+    first = index.passages[order[0]]
+    asked = _asked(priors)
+    subject = first.topic if first.topic in priors.linked else (topic or first.topic)
+    if (
+        asked is not None
+        and asked[1] >= weights.missing_at
+        and asked[0] in STORED
+        and not any(index.passages[r].aspect == asked[0] for r in index.by_topic.get(subject, []))
+    ):
+        return Decision("unknown", topic=subject)  # "Eg har ikkje opningstider for …"
+    named = [k for k, sure in priors.linked.items() if sure >= 1.0]
+    if len(named) > 1:  # the message names several topics equally well ("bustad"): ask which one
+        per_topic = {}
+        for i in order:
+            per_topic.setdefault(index.passages[i].topic, i)
+        rows = sorted((per_topic[k] for k in named if k in per_topic), key=lambda i: -float(total[i]))
+        close = [index.passages[i] for i in rows[:MAX_CHOICES] if best - float(total[i]) < weights.named_margin]
+        if len(close) > 1:
+            return Decision("choose", close)
     close = [index.passages[i] for i in order[:MAX_CHOICES] if best - float(total[i]) < weights.margin]
-    if len(close) > 1:
+    if len({p.topic for p in close}) > 1:  # about different things: ask which one
         return Decision("choose", close)
-    return Decision("answer", [index.passages[order[0]]])
+    return Decision("answer", [first])
 
 
 def grid(index: Index, priors: Priors) -> Decision:

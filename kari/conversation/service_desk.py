@@ -4,6 +4,7 @@ Hours: weekdays 09.00–14.00, the newest hours the municipality has published (
 2024; older pages differ, see the `review` note on `alesund-kommune` hours in the knowledge base).
 Closed on weekends and Norwegian public holidays. Always Europe/Oslo time, whatever the server's zone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,10 @@ from kari.conversation.calendar import holiday_name
 
 OPENS = time(9, 0)
 CLOSES = time(14, 0)
-WEEKDAYS = {"nn": ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"),
-            "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")}
+WEEKDAYS = {
+    "nn": ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag"),
+    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+}
 
 
 def oslo() -> tzinfo:
@@ -43,8 +46,8 @@ def _open_day(day: date) -> bool:
 @dataclass(frozen=True)
 class DeskStatus:
     open: bool
-    now: datetime             # Oslo time
-    closes: datetime | None   # when open: closing time today
+    now: datetime  # Oslo time
+    closes: datetime | None  # when open: closing time today
     next_open: datetime | None  # when closed: the next opening
     holiday: str | None = None  # today's holiday name (Nynorsk), if any
 
@@ -53,8 +56,7 @@ def status(now: datetime | None = None) -> DeskStatus:
     """The desk's state at `now` (aware datetimes are converted to Oslo time; naive ones are taken
     as Oslo time)."""
     zone = oslo()
-    now = now_in_oslo() if now is None else (now.replace(tzinfo=zone) if now.tzinfo is None
-                                             else now.astimezone(zone))
+    now = now_in_oslo() if now is None else (now.replace(tzinfo=zone) if now.tzinfo is None else now.astimezone(zone))
     today = now.date()
     if _open_day(today) and OPENS <= now.time() < CLOSES:
         return DeskStatus(True, now, datetime.combine(today, CLOSES, zone), None)
@@ -70,8 +72,10 @@ def _hhmm(moment: time) -> str:
 
 TEXTS = {
     "nn": {
-        "open": "Innbyggartorget (telefon 70 16 20 00, kvardagar kl. {opens}–{closes}) er ope no, fram til kl. {closes}.",
-        "closed": "Innbyggartorget (telefon 70 16 20 00, kvardagar kl. {opens}–{closes}) er stengt no{why}. Det opnar {when} kl. {opens}.",
+        "open": "Innbyggartorget (telefon 70 16 20 00, kvardagar kl. {opens}–{closes}) er ope no, fram til "
+        "kl. {closes}.",
+        "closed": "Innbyggartorget (telefon 70 16 20 00, kvardagar kl. {opens}–{closes}) er stengt "
+        "no{why}. Det opnar {when} kl. {opens}.",
         "holiday": " fordi det er {name}",
         "weekend": " i helga",
         "today": "att seinare i dag",
@@ -80,8 +84,10 @@ TEXTS = {
         "date": "att {weekday} {day}. {month}",
     },
     "nb": {
-        "open": "Innbyggertorget (telefon 70 16 20 00, hverdager kl. {opens}–{closes}) er åpent nå, fram til kl. {closes}.",
-        "closed": "Innbyggertorget (telefon 70 16 20 00, hverdager kl. {opens}–{closes}) er stengt nå{why}. Det åpner {when} kl. {opens}.",
+        "open": "Innbyggertorget (telefon 70 16 20 00, hverdager kl. {opens}–{closes}) er åpent nå, fram "
+        "til kl. {closes}.",
+        "closed": "Innbyggertorget (telefon 70 16 20 00, hverdager kl. {opens}–{closes}) er stengt "
+        "nå{why}. Det åpner {when} kl. {opens}.",
         "holiday": " fordi det er {name}",
         "weekend": " i helgen",
         "today": "igjen senere i dag",
@@ -90,8 +96,22 @@ TEXTS = {
         "date": "igjen {weekday} {day}. {month}",
     },
 }
-MONTHS = {"nn": ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-                 "oktober", "november", "desember")}
+MONTHS = {
+    "nn": (
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    )
+}
 MONTHS["nb"] = MONTHS["nn"]
 
 
@@ -117,8 +137,11 @@ def describe(desk: DeskStatus, malform: str | None = None) -> str:
         when = txt["today"]
     elif days == 1:
         when = txt["tomorrow"]
-    elif days < 7 and not holiday_name(today) and not any(
-            holiday_name(today + timedelta(days=i)) for i in range(1, days)):
+    elif (
+        days < 7
+        and not holiday_name(today)
+        and not any(holiday_name(today + timedelta(days=i)) for i in range(1, days))
+    ):
         when = txt["weekday"].format(weekday=weekday)
     else:
         when = txt["date"].format(weekday=weekday, day=nxt.day, month=MONTHS[m][nxt.month - 1])

@@ -1,4 +1,5 @@
 """Texts of the dialogue actions (clarification, handover, feedback, "forget me"), nn and nb."""
+
 from __future__ import annotations
 
 from kari.conversation.language import is_english
@@ -15,23 +16,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_list": "Eg veit ikkje kva liste du viser til. Skriv gjerne namnet på det du lurer på.",
         "anything_else": "Greitt! Er det noko anna eg kan hjelpe deg med?",
         "handover_topic": "Vil du snakke med nokon om {name}: {contact}",
-        "handover_general": f"Du kan snakke med ein person hos Ålesund kommune på {PHONE}, "
-                            f"eller skrive til {EMAIL}.",
+        "handover_general": f"Du kan snakke med ein person hos Ålesund kommune på {PHONE}, eller skrive til {EMAIL}.",
         "handover_also": f"Elles når du kommunen på {PHONE} eller {EMAIL}.",
         "handover_no_contact": f"Eg har ikkje eigen kontakt for {{name}}, men du kan snakke med ein person hos "
-                               f"Ålesund kommune på {PHONE}, eller skrive til {EMAIL}.",
+        f"Ålesund kommune på {PHONE}, eller skrive til {EMAIL}.",
         "feedback_good_button": "Svaret hjelpte",
         "feedback_bad_button": "Svaret hjelpte ikkje",
         "forgotten": "Samtalen din er no sletta. Skriv gjerne igjen om du lurer på noko anna.",
         "forget_failed": f"Eg fekk ikkje sletta samtalen akkurat no. Prøv igjen om litt, eller ring {PHONE}. "
-                         "Samtalar blir uansett sletta automatisk etter 30 dagar.",
+        "Samtalar blir uansett sletta automatisk etter 30 dagar.",
         "forget_confirm": "Vil du at eg skal slette heile samtalen vår no? Det kan ikkje gjerast om.",
         "forget_yes": "Ja, slett samtalen",
         "forget_no": "Nei, behald han",
         "unknown": "Det veit eg dessverre ikkje sikkert.",
         "out_of_scope": "Det kan eg dessverre ikkje hjelpe med – eg kjenner berre til tenestene og "
-                        f"samarbeidsprosjekta til Ålesund kommune. Gjeld det kommunen, kan du ringje {PHONE} "
-                        f"eller skrive til {EMAIL}.",
+        f"samarbeidsprosjekta til Ålesund kommune. Gjeld det kommunen, kan du ringje {PHONE} "
+        f"eller skrive til {EMAIL}.",
     },
     "nb": {
         "clarify_one": "Jeg er ikke helt sikker på hva du mener. Mente du {option}?",
@@ -42,23 +42,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_list": "Jeg vet ikke hvilken liste du viser til. Skriv gjerne navnet på det du lurer på.",
         "anything_else": "Greit! Er det noe annet jeg kan hjelpe deg med?",
         "handover_topic": "Vil du snakke med noen om {name}: {contact}",
-        "handover_general": f"Du kan snakke med en person hos Ålesund kommune på {PHONE}, "
-                            f"eller skrive til {EMAIL}.",
+        "handover_general": f"Du kan snakke med en person hos Ålesund kommune på {PHONE}, eller skrive til {EMAIL}.",
         "handover_also": f"Ellers når du kommunen på {PHONE} eller {EMAIL}.",
         "handover_no_contact": f"Jeg har ikke egen kontakt for {{name}}, men du kan snakke med en person hos "
-                               f"Ålesund kommune på {PHONE}, eller skrive til {EMAIL}.",
+        f"Ålesund kommune på {PHONE}, eller skrive til {EMAIL}.",
         "feedback_good_button": "Svaret hjalp",
         "feedback_bad_button": "Svaret hjalp ikke",
         "forgotten": "Samtalen din er nå slettet. Skriv gjerne igjen hvis du lurer på noe annet.",
         "forget_failed": f"Jeg fikk ikke slettet samtalen akkurat nå. Prøv igjen om litt, eller ring {PHONE}. "
-                         "Samtaler slettes uansett automatisk etter 30 dager.",
+        "Samtaler slettes uansett automatisk etter 30 dager.",
         "forget_confirm": "Vil du at jeg skal slette hele samtalen vår nå? Det kan ikke angres.",
         "forget_yes": "Ja, slett samtalen",
         "forget_no": "Nei, behold den",
         "unknown": "Det vet jeg dessverre ikke sikkert.",
         "out_of_scope": "Det kan jeg dessverre ikke hjelpe med – jeg kjenner bare til tjenestene og "
-                        f"samarbeidsprosjektene til Ålesund kommune. Gjelder det kommunen, kan du ringe {PHONE} "
-                        f"eller skrive til {EMAIL}.",
+        f"samarbeidsprosjektene til Ålesund kommune. Gjelder det kommunen, kan du ringe {PHONE} "
+        f"eller skrive til {EMAIL}.",
     },
 }
 
@@ -80,9 +79,9 @@ EMERGENCY = {
         "fire": "Ring 110 no – det er naudnummeret for brann. Kom deg ut og varsle andre.",
         "police": "Ring 112 no – det er naudnummeret til politiet.",
         "suicide": "Er livet i fare no, ring 113. Du kan òg snakke med nokon heile døgnet på "
-                   "Mental Helse sin hjelpetelefon 116 123.",
+        "Mental Helse sin hjelpetelefon 116 123.",
         "child": "Er eit barn i fare no, ring 112. Barn og unge kan òg ringje Alarmtelefonen for barn og unge "
-                 "på 116 111.",
+        "på 116 111.",
         "less_urgent": "Er det ikkje livsfarleg, men hastar, ring legevakta på 116 117.",
     },
     "nb": {
@@ -90,9 +89,9 @@ EMERGENCY = {
         "fire": "Ring 110 nå – det er nødnummeret for brann. Kom deg ut og varsle andre.",
         "police": "Ring 112 nå – det er nødnummeret til politiet.",
         "suicide": "Er livet i fare nå, ring 113. Du kan også snakke med noen hele døgnet på "
-                   "Mental Helse sin hjelpetelefon 116 123.",
+        "Mental Helse sin hjelpetelefon 116 123.",
         "child": "Er et barn i fare nå, ring 112. Barn og unge kan også ringe Alarmtelefonen for barn og unge "
-                 "på 116 111.",
+        "på 116 111.",
         "less_urgent": "Er det ikke livsfarlig, men haster, ring legevakten på 116 117.",
     },
     "en": {
@@ -100,7 +99,7 @@ EMERGENCY = {
         "fire": "Call 110 now – the emergency number for fire.",
         "police": "Call 112 now – the emergency number for the police.",
         "suicide": "If a life is in danger, call 113 now. You can also talk to someone day and night at "
-                   "Mental Helse's helpline, 116 123.",
+        "Mental Helse's helpline, 116 123.",
         "child": "If a child is in danger, call 112 now. Children and young people can call 116 111.",
         "less_urgent": "If it is urgent but not life-threatening, call the out-of-hours doctor on 116 117.",
     },

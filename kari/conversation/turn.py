@@ -7,6 +7,7 @@ an honest "I don't know" with the right contact when nothing fits, and a person 
 a row. What a later turn needs (the topic, the last list shown, what "ja" would pick) travels in the
 `topic` slot and in a small note on each reply (`history.Note`).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,20 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kari.conversation import emergency, feedback
 from kari.conversation.handover import handover_text
-from kari.conversation.history import (Note, last_listed, parse_payload, previous_note,
-                                       previous_turn_failed, rateable_answer)
+from kari.conversation.history import (
+    Note,
+    last_listed,
+    parse_payload,
+    previous_note,
+    previous_turn_failed,
+    rateable_answer,
+)
+from kari.conversation.language import is_english
 from kari.conversation.mentions import find_mention, resolve
 from kari.conversation.ranking import Decision, Priors, decide
 from kari.conversation.texts import dt, emergency_text, join_or, option_title
@@ -27,11 +36,13 @@ from kari.knowledge import search
 from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
 from kari.knowledge.linker import link
+from kari.knowledge.models import Topic
+from kari.knowledge.texts import TEXTS, t
 
 log = logging.getLogger(__name__)
 
-FORGET_KEY = "kari_forget"   # the input channel deletes the conversation when a reply carries it
-CONFIRM = "confirm"          # entity of the "Gløym meg" confirmation button
+FORGET_KEY = "kari_forget"  # the input channel deletes the conversation when a reply carries it
+CONFIRM = "confirm"  # entity of the "Gløym meg" confirmation button
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,8 @@ class Say:
 @dataclass
 class Result:
     say: list[Say]
-    topic: str | None = None   # set the `topic` slot to this (None: leave it)
-    revert: bool = False       # undo the user's message (Rasa's core fallback does this)
+    topic: str | None = None  # set the `topic` slot to this (None: leave it)
+    revert: bool = False  # undo the user's message (Rasa's core fallback does this)
 
 
 def run_turn(turn: Turn) -> Result:
@@ -74,13 +85,18 @@ def run_turn(turn: Turn) -> Result:
     try:
         return HANDLERS[turn.action](turn)
     except Exception as exc:  # database down, schema too new, …
-        log.error("turn %s failed: %s", turn.action, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        log.error(
+            "turn %s failed, knowledge base unavailable? %s",
+            turn.action,
+            str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+        )
         if turn.action == "action_emergency":
             return Result([Say(emergency_text(("medical",), turn.malform, turn.text))])
-        return Result([Say(handover_text(None, None, turn.malform))])
+        return Result([Say(f"{dt(turn.malform, 'unknown')} {handover_text(None, None, turn.malform)}")])
 
 
 # --- emergencies ------------------------------------------------------------------------------
+
 
 def _emergency(turn: Turn) -> Result:
     alarm = emergency.detect(turn.text)
@@ -90,9 +106,12 @@ def _emergency(turn: Turn) -> Result:
 
 # --- knowledge answers ------------------------------------------------------------------------
 
+
 def _feedback_buttons(malform: str) -> list[dict[str, str]]:
-    return [{"title": dt(malform, "feedback_good_button"), "payload": "/feedback_good"},
-            {"title": dt(malform, "feedback_bad_button"), "payload": "/feedback_bad"}]
+    return [
+        {"title": dt(malform, "feedback_good_button"), "payload": "/feedback_good"},
+        {"title": dt(malform, "feedback_bad_button"), "payload": "/feedback_bad"},
+    ]
 
 
 def _answered(passage: search.Passage, malform: str, *, say_name: bool = False) -> Result:
@@ -101,7 +120,8 @@ def _answered(passage: search.Passage, malform: str, *, say_name: bool = False) 
     if say_name and not text.startswith(name):
         text = f"{name}: {text}"  # a pick from a list: say which one
     note = Note(passage.topic, passage.aspect, passage.items, found=True)
-    return Result([Say(text, _feedback_buttons(malform), note)], topic=passage.topic)
+    buttons = _feedback_buttons(malform) if passage.topic else []  # a list of partners rates no topic
+    return Result([Say(text, buttons, note)], topic=passage.topic)
 
 
 def _payload(passage: search.Passage) -> str:
@@ -125,12 +145,17 @@ def _unknown(turn: Turn, session: Session, topic: str | None) -> Result:
     if previous_turn_failed(turn.events):
         return _give_up(turn, session)
     m = turn.malform
-    top = turn.ranking[0][0] if turn.ranking else None
-    if top == "out_of_scope" or turn.intent == "out_of_scope":
+    english = is_english(turn.text)
+    top = turn.ranking[0][0] if turn.ranking and not english else None
+    aspect = None if english else ASPECT_OF_INTENT.get(turn.intent or "")
+    if top == "out_of_scope":
         text = dt(m, "out_of_scope")
+    elif topic is not None and f"missing.{aspect}" in TEXTS[m] and aspect != "about":
+        name = session.execute(select(Topic).where(Topic.key == topic)).scalar_one().name(m)
+        text = f"{t(m, f'missing.{aspect}', name=name)} {handover_text(session, topic, m, desk=False)}"
     else:
         text = f"{dt(m, 'unknown')} {handover_text(session, topic, m, desk=False)}"
-    return Result([Say(text, note=Note(topic=topic, failed=True))])
+    return Result([Say(text, note=Note(topic=topic, failed=True))], topic=topic)  # follow-ups stay on it
 
 
 def _give_up(turn: Turn, session: Session | None) -> Result:
@@ -139,15 +164,15 @@ def _give_up(turn: Turn, session: Session | None) -> Result:
 
 
 def _passage(index: search.Index, topic: str | None, aspect: str) -> search.Passage | None:
-    return next((index.passages[r] for r in index.by_topic.get(topic, []) if index.passages[r].aspect == aspect),
-                None)
+    return next((index.passages[r] for r in index.by_topic.get(topic, []) if index.passages[r].aspect == aspect), None)
 
 
 def _linked(session: Session, text: str) -> dict[str, float]:
     """Topics named in the message → how sure (1 exact, 0.5 through a typo)."""
     result = link(session, text)
     top = result.candidates[:1] if result.best is not None else result.ambiguous
-    return {c.key: min(1.0, c.score) for c in top}
+    # "kommunen" is the setting of most questions, hardly a topic: it counts a quarter.
+    return {c.key: min(1.0, c.score) * (0.25 if c.kind == "municipality" else 1.0) for c in top}
 
 
 def answer(turn: Turn, session: Session) -> Result:
@@ -165,7 +190,9 @@ def answer(turn: Turn, session: Session) -> Result:
     if turn.intent == "select_item":
         return Result([Say(dt(turn.malform, "no_list"), note=Note(failed=True))])
     linked = _linked(session, turn.text)
-    decision: Decision = decide(index, turn.text, Priors(turn.ranking, linked, turn.topic))
+    # The NLU was trained on Norwegian only: for a message in English its intents are noise.
+    ranking = () if is_english(turn.text) else turn.ranking
+    decision: Decision = decide(index, turn.text, Priors(ranking, linked, turn.topic))
     if decision.kind == "answer":
         return _answered(decision.passages[0], turn.malform)
     if decision.kind == "choose":
@@ -177,10 +204,12 @@ def _with_session(handler: Callable[[Turn, Session], Result]) -> Callable[[Turn]
     def run(turn: Turn) -> Result:
         with session_scope() as session:
             return handler(turn, session)
+
     return run
 
 
 # --- "ja" / "nei", a person, ratings, "Gløym meg", Rasa's fallback -----------------------------
+
 
 def _yes_no(turn: Turn, session: Session) -> Result:
     note = previous_note(turn.events)
@@ -215,8 +244,10 @@ def _forget_me(turn: Turn) -> Result:
     m = turn.malform
     if turn.entity(CONFIRM) == "yes":
         return Result([Say(custom={FORGET_KEY: True, "done": dt(m, "forgotten"), "failed": dt(m, "forget_failed")})])
-    buttons = [{"title": dt(m, "forget_yes"), "payload": '/forget_me{"confirm":"yes"}'},
-               {"title": dt(m, "forget_no"), "payload": "/deny"}]
+    buttons = [
+        {"title": dt(m, "forget_yes"), "payload": '/forget_me{"confirm":"yes"}'},
+        {"title": dt(m, "forget_no"), "payload": "/deny"},
+    ]
     return Result([Say(dt(m, "forget_confirm"), buttons, Note())])
 
 

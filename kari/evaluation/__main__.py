@@ -1,4 +1,5 @@
 """`python -m kari.evaluation`: the answer-level report first (minutes), then the NLU report (~35 min)."""
+
 import sys
 
 from kari.evaluation import answers, nlu

@@ -14,6 +14,7 @@ Two ways to run Kari:
     python -m kari.evaluation.answers --url http://localhost:5005
     python -m kari.evaluation.answers --tune                # grid search on dev only
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,16 @@ REPO = Path(__file__).resolve().parents[2]
 SETS = {"dev": REPO / "tests/answers/dev", "heldout": REPO / "tests/answers/heldout"}
 STANDARDS = ("nn", "nb", "dialect", "en")
 # Targets on the held-out set (issue 11).
-TARGETS = {"all": 0.90, "nn": 0.88, "nb": 0.88, "dialect": 0.80, "followup": 0.85, "emergency": 1.0,
-           "standard nn": 0.98, "standard nb": 0.98}
+TARGETS = {
+    "all": 0.90,
+    "nn": 0.88,
+    "nb": 0.88,
+    "dialect": 0.80,
+    "followup": 0.85,
+    "emergency": 1.0,
+    "standard nn": 0.98,
+    "standard nb": 0.98,
+}
 MAX_GAP = 0.02  # Nynorsk and Bokmål within two points of each other
 
 
@@ -44,10 +53,10 @@ class Check:
     """One citizen turn and what a right reply must contain."""
 
     case: str
-    malform: str          # nn | nb | dialect | en
-    kind: str             # single | followup | emergency | health | out_of_scope | personal_data | english
+    malform: str  # nn | nb | dialect | en
+    kind: str  # single | followup | emergency | health | out_of_scope | personal_data | english
     text: str
-    facts: tuple[tuple[str, ...], ...]   # every item must appear; an item is a tuple of alternatives
+    facts: tuple[tuple[str, ...], ...]  # every item must appear; an item is a tuple of alternatives
     emergency: bool = False
     out_of_scope: bool = False
     smalltalk: bool = False
@@ -68,12 +77,24 @@ def load(directory: Path) -> list[Case]:
         for raw in data["cases"]:
             turns = []
             for i, turn in enumerate(raw["turns"]):
-                kind = "followup" if raw["kind"] == "followup" and i > 0 else (
-                    "single" if raw["kind"] == "followup" else raw["kind"])
+                kind = (
+                    "followup"
+                    if raw["kind"] == "followup" and i > 0
+                    else ("single" if raw["kind"] == "followup" else raw["kind"])
+                )
                 facts = tuple(tuple(f) if isinstance(f, list) else (f,) for f in turn.get("facts") or [])
-                turns.append(Check(raw["id"], raw["malform"], kind, turn["text"], facts,
-                                   bool(turn.get("emergency")), bool(turn.get("out_of_scope")),
-                                   bool(turn.get("smalltalk"))))
+                turns.append(
+                    Check(
+                        raw["id"],
+                        raw["malform"],
+                        kind,
+                        turn["text"],
+                        facts,
+                        bool(turn.get("emergency")),
+                        bool(turn.get("out_of_scope")),
+                        bool(turn.get("smalltalk")),
+                    )
+                )
             cases.append(Case(raw["id"], raw["malform"], raw["kind"], tuple(turns)))
     return cases
 
@@ -143,6 +164,7 @@ def misses(targets: dict[str, float], summary: dict[str, Any]) -> list[str]:
 
 # --- running Kari -----------------------------------------------------------------------------
 
+
 class RestKari:
     """A running Kari, through its REST channel."""
 
@@ -179,8 +201,11 @@ class InProcessKari:
         self.loop = asyncio.new_event_loop()
         self.agent = Agent.load(str(model))
         self.parsed: dict[str, dict[str, Any]] = {}
-        self.actions = {cls.action_name: cls for cls in vars(actions).values()
-                        if isinstance(cls, type) and issubclass(cls, actions.KariAction) and cls.action_name}
+        self.actions = {
+            cls.action_name: cls
+            for cls in vars(actions).values()
+            if isinstance(cls, type) and issubclass(cls, actions.KariAction) and cls.action_name
+        }
         self.rules = _rules(REPO / "data/rules.yml")
         self.responses = yaml.safe_load((REPO / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
@@ -227,8 +252,9 @@ class InProcessKari:
                         slots[e["name"]] = e["value"]
                 for m in dispatcher.messages:
                     meta = {k: v for k, v in m.items() if k == "kari"}
-                    events.append({"event": "bot", "text": m.get("text"), "metadata": meta,
-                                   "data": {"buttons": m.get("buttons")}})
+                    events.append(
+                        {"event": "bot", "text": m.get("text"), "metadata": meta, "data": {"buttons": m.get("buttons")}}
+                    )
                     if m.get("text"):
                         said.append(m["text"])
             out.append(said)
@@ -255,8 +281,22 @@ def run(kari: Any, cases: list[Case]) -> list[Outcome]:
 
 # --- reports ------------------------------------------------------------------------------------
 
-COLUMNS = ("all", "nn", "nb", "dialect", "en", "single", "followup", "emergency", "health", "out_of_scope",
-           "personal_data", "english", "standard nn", "standard nb")
+COLUMNS = (
+    "all",
+    "nn",
+    "nb",
+    "dialect",
+    "en",
+    "single",
+    "followup",
+    "emergency",
+    "health",
+    "out_of_scope",
+    "personal_data",
+    "english",
+    "standard nn",
+    "standard nb",
+)
 
 
 def table(rows: dict[str, dict[str, Any]]) -> str:
@@ -264,7 +304,9 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
     lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
     for name, summary in rows.items():
         rates = summary["rates"]
-        lines.append(f"| {name} | " + " | ".join(f"{rates[c] * 100:.1f}" if c in rates else "–" for c in COLUMNS) + " |")
+        lines.append(
+            f"| {name} | " + " | ".join(f"{rates[c] * 100:.1f}" if c in rates else "–" for c in COLUMNS) + " |"
+        )
     any_summary = next(iter(rows.values()))
     lines.append("| (turns) | " + " | ".join(str(any_summary["counts"].get(c, 0)) for c in COLUMNS) + " |")
     return "\n".join(lines)
@@ -280,8 +322,12 @@ def chart(rows: dict[str, dict[str, Any]], path: Path, title: str) -> None:
     fig, ax = plt.subplots(figsize=(9, 4))
     width = 0.8 / max(1, len(rows))
     for i, (name, summary) in enumerate(rows.items()):
-        ax.bar([g + i * width for g in range(len(groups))],
-               [summary["rates"].get(c, 0) * 100 for c in groups], width, label=name)
+        ax.bar(
+            [g + i * width for g in range(len(groups))],
+            [summary["rates"].get(c, 0) * 100 for c in groups],
+            width,
+            label=name,
+        )
     ax.set_xticks([g + width * (len(rows) - 1) / 2 for g in range(len(groups))], groups)
     ax.set_ylabel("right answers (%)")
     ax.set_ylim(0, 100)
@@ -294,11 +340,22 @@ def chart(rows: dict[str, dict[str, Any]], path: Path, title: str) -> None:
 
 
 def _failures(outcomes: list[Outcome]) -> list[dict[str, Any]]:
-    return [{"case": o.check.case, "malform": o.check.malform, "kind": o.check.kind, "text": o.check.text,
-             "facts": o.check.facts, "replies": o.replies} for o in outcomes if not o.right and not o.check.smalltalk]
+    return [
+        {
+            "case": o.check.case,
+            "malform": o.check.malform,
+            "kind": o.check.kind,
+            "text": o.check.text,
+            "facts": o.check.facts,
+            "replies": o.replies,
+        }
+        for o in outcomes
+        if not o.right and not o.check.smalltalk
+    ]
 
 
 # --- tuning (dev only) -------------------------------------------------------------------------
+
 
 def _memoise_search() -> None:
     """Lexical and dense scores and linked topics do not depend on the weights: compute each once."""
@@ -324,8 +381,9 @@ def _memoise_search() -> None:
     turn._linked = cached_link  # type: ignore[assignment]
 
 
-def tune(kari: InProcessKari, cases: list[Case], grid: dict[str, tuple[float, ...]],
-         rounds: int = 2) -> tuple[Any, float]:
+def tune(
+    kari: InProcessKari, cases: list[Case], grid: dict[str, tuple[float, ...]], rounds: int = 2
+) -> tuple[Any, float]:
     """Coordinate ascent over the ranking's weights: each weight in turn takes its best value."""
     from kari.conversation import ranking
 
@@ -351,8 +409,11 @@ def tune(kari: InProcessKari, cases: list[Case], grid: dict[str, tuple[float, ..
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kari.evaluation.answers", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m kari.evaluation.answers",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--url", help="evaluate a running Kari through its REST channel (e.g. http://localhost:5005)")
     parser.add_argument("--sets", nargs="+", default=list(SETS), choices=list(SETS))
     parser.add_argument("--strategies", nargs="+", default=["grid", "lexical", "dense", "hybrid", "hybrid+priors"])
@@ -364,10 +425,22 @@ def main(argv: list[str] | None = None) -> int:
     sets = {name: load(SETS[name]) for name in args.sets}
     if args.tune:
         kari = InProcessKari()
-        grid = {"names": (0.0, 0.5, 1.0, 2.0), "lexical": (0.5, 1.0, 2.0), "dense": (0.0, 0.5, 1.0, 2.0),
-                "derived": (0.0, 1.0, 2.0, 4.0), "kind": (1.0, 2.0, 4.0, 6.0), "topic": (0.0, 1.0, 2.0, 4.0),
-                "conversation": (0.0, 1.0, 2.0, 4.0, 6.0), "answer_at": (0.0, 2.0, 4.0, 6.0, 8.0),
-                "margin": (0.0, 0.25, 0.5, 1.0)}
+        grid = {
+            "names": (0.0, 0.5, 1.0, 2.0),
+            "lexical": (0.25, 0.5, 1.0, 2.0),
+            "dense": (0.25, 0.5, 1.0, 2.0),
+            "derived": (1.0, 2.0, 4.0, 8.0),
+            "kind": (2.0, 4.0, 6.0, 9.0),
+            "topic": (0.0, 1.0, 2.0, 4.0),
+            "conversation": (2.0, 4.0, 6.0, 9.0),
+            "answer_at": (0.0, 2.0, 4.0, 6.0),
+            "margin": (0.0, 0.25, 0.5),
+            "missing_at": (0.6, 0.8, 0.95, 1.01),
+            "named_at": (0.0, 0.1, 0.2, 0.3),
+            "meant_at": (1.0, 1.5, 2.0, 2.5, 3.0),
+            "cues": (0.0, 0.5, 1.0, 2.0, 4.0),
+            "named_margin": (0.0, 1.0, 3.0, 6.0),
+        }
         best, rate = tune(kari, load(SETS["dev"]), grid)
         print(f"best on dev: {rate:.3f} with {best}")
         return 0
@@ -377,8 +450,10 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, Callable[[], Any]] = {"Kari (REST)": lambda: None}
     else:
         kari = InProcessKari()
-        runs = {name: (lambda s=name: ranking.using(s if s == "grid" else ranking.STRATEGIES[s]))
-                for name in args.strategies}
+        runs = {
+            name: (lambda s=name: ranking.using(s if s == "grid" else ranking.STRATEGIES[s]))
+            for name in args.strategies
+        }
     for set_name, cases in sets.items():
         rows: dict[str, dict[str, Any]] = {}
         for run_name, context in runs.items():
@@ -390,8 +465,11 @@ def main(argv: list[str] | None = None) -> int:
                 with manager:
                     outcomes = run(kari, cases)
             rows[run_name] = summarise(outcomes)
-            report[f"{set_name}/{run_name}"] = {**rows[run_name], "seconds": time.perf_counter() - started,
-                                                "failures": _failures(outcomes)}
+            report[f"{set_name}/{run_name}"] = {
+                **rows[run_name],
+                "seconds": time.perf_counter() - started,
+                "failures": _failures(outcomes),
+            }
         print(f"\n## {set_name} ({sum(len(c.turns) for c in cases)} turns) — right answers (%)\n")
         print(table(rows))
         chart(rows, args.out / f"answers_{set_name}.png", f"Right answers, {set_name} set")
@@ -400,8 +478,9 @@ def main(argv: list[str] | None = None) -> int:
             short = misses(TARGETS, last)
             print("\nTargets: " + ("all met" if not short else "; ".join(short)))
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "answer_evaluation.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, default=list),
-                                                    encoding="utf-8")
+    (args.out / "answer_evaluation.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1, default=list), encoding="utf-8"
+    )
     print(f"\nReport: {args.out / 'answer_evaluation.json'}; charts: {args.out}/answers_*.png")
     return 0
 

@@ -10,6 +10,7 @@ side by side, so every claim about the NLU can be reproduced with one command.
 - cross-validation: k stratified folds of data/nlu, each example scored by its block's standard.
 The full report (per-intent F1 and every misclassified sentence) is written as JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,14 @@ RASA_DEFAULT = REPO / "bench/rasa_default_config.yml"
 FALLBACK = "nlu_fallback"
 CLASSIFIER = "kari.nlu.linear_classifier.LinearIntentClassifier"
 # The classifier Kari used before: DIET as tuned then (README, "NLU": why it was replaced).
-DIET = {"name": "DIETClassifier", "epochs": 100, "number_of_transformer_layers": 1,
-        "transformer_size": 128, "entity_recognition": False, "random_seed": 4242}
+DIET = {
+    "name": "DIETClassifier",
+    "epochs": 100,
+    "number_of_transformer_layers": 1,
+    "transformer_size": 128,
+    "entity_recognition": False,
+    "random_seed": 4242,
+}
 THRESHOLDS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6)
 
 
@@ -73,8 +80,10 @@ def load_examples(path: Path | str) -> list[tuple[str, str]]:
 
 def standards(data) -> dict[str, str]:
     """Written standard of each training example: its block's `metadata: {malform: …}`."""
-    return {m.get("text"): ((m.get("metadata") or {}).get("intent") or {}).get("malform") or "unknown"
-            for m in data.intent_examples}
+    return {
+        m.get("text"): ((m.get("metadata") or {}).get("intent") or {}).get("malform") or "unknown"
+        for m in data.intent_examples
+    }
 
 
 def macro_f1(pairs: list[tuple[str, str]]) -> float:
@@ -94,9 +103,11 @@ def scored(pairs: list[tuple[str, str, str]]) -> dict[str, Any]:
     truth = [t for _, t, _ in pairs]
     labels = sorted(set(truth))
     per_intent = f1_score(truth, [g for _, _, g in pairs], labels=labels, average=None, zero_division=0)
-    return {"macro_f1": macro_f1([(t, g) for _, t, g in pairs]),
-            "per_intent": {label: round(float(f), 3) for label, f in zip(labels, per_intent)},
-            "errors": [{"text": x, "intent": t, "predicted": g} for x, t, g in pairs if t != g]}
+    return {
+        "macro_f1": macro_f1([(t, g) for _, t, g in pairs]),
+        "per_intent": {label: round(float(f), 3) for label, f in zip(labels, per_intent)},
+        "errors": [{"text": x, "intent": t, "predicted": g} for x, t, g in pairs if t != g],
+    }
 
 
 def subset(training, examples: list[tuple[str, str]]):
@@ -104,8 +115,11 @@ def subset(training, examples: list[tuple[str, str]]):
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    return TrainingData(training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
-                        regex_features=training.regex_features, lookup_tables=training.lookup_tables)
+    return TrainingData(
+        training_examples=[Message(data={"text": t, "intent": i}) for t, i in examples],
+        regex_features=training.regex_features,
+        lookup_tables=training.lookup_tables,
+    )
 
 
 def train(config: Path, out: Path, data=None) -> Path:
@@ -145,8 +159,9 @@ def parse_files(model: Path, files: list[Path]) -> Parsed:
 
 def set_scores(parsed: Parsed, files: dict[str, Path]) -> dict[str, dict]:
     """Scores per written standard on an evaluation set."""
-    return {standard: scored([(t, i, p["intent"]["name"]) for t, i, p in parsed[path]])
-            for standard, path in files.items()}
+    return {
+        standard: scored([(t, i, p["intent"]["name"]) for t, i, p in parsed[path]]) for standard, path in files.items()
+    }
 
 
 def holdout_scores(model: Path) -> dict[str, float]:
@@ -162,9 +177,13 @@ def threshold_sweep(parsed: Parsed, files: dict[str, Path], ambiguity: float) ->
     for standard, path in files.items():
         rankings = [[r for r in p["intent_ranking"] if r["name"] != FALLBACK] for _, _, p in parsed[path]]
         for threshold in THRESHOLDS:
-            guesses = [r[0]["name"] if r[0]["confidence"] >= threshold and
-                       (len(r) < 2 or r[0]["confidence"] - r[1]["confidence"] >= ambiguity) else FALLBACK
-                       for r in rankings]
+            guesses = [
+                r[0]["name"]
+                if r[0]["confidence"] >= threshold
+                and (len(r) < 2 or r[0]["confidence"] - r[1]["confidence"] >= ambiguity)
+                else FALLBACK
+                for r in rankings
+            ]
             sweep[str(threshold)][standard] = macro_f1([(i, g) for (_, i, _), g in zip(parsed[path], guesses)])
     return dict(sweep)
 
@@ -227,8 +246,9 @@ def evaluate(name: str, args: argparse.Namespace, training) -> dict[str, Any]:
             result[set_name] = set_scores(parsed, files)
         if name == "kari":
             fallback = next(c for c in settings["pipeline"] if c["name"] == "FallbackClassifier")
-            result["dev_threshold_sweep"] = threshold_sweep(parsed, SETS["dev"],
-                                                            fallback.get("ambiguity_threshold", 0.1))
+            result["dev_threshold_sweep"] = threshold_sweep(
+                parsed, SETS["dev"], fallback.get("ambiguity_threshold", 0.1)
+            )
         if name in args.cross_validate:
             print(f"== {name}: {args.folds}-fold cross-validation …", file=sys.stderr, flush=True)
             result["cross_validation"] = cross_validation(config, training, args.folds)
@@ -253,14 +273,21 @@ def sweep_table(sweep: dict[str, dict[str, float]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kari.evaluation.nlu", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m kari.evaluation.nlu", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=CONFIGS)
     # DIET trains for minutes per model, so by default only the fast pipelines are cross-validated;
     # all four: --cross-validate kari kari-no-normaliser kari-diet rasa-default (over an hour).
-    parser.add_argument("--cross-validate", nargs="*", default=["kari", "kari-no-normaliser"],
-                        choices=CONFIGS, metavar="CONFIG", help="pipelines to cross-validate (none: no CV)")
+    parser.add_argument(
+        "--cross-validate",
+        nargs="*",
+        default=["kari", "kari-no-normaliser"],
+        choices=CONFIGS,
+        metavar="CONFIG",
+        help="pipelines to cross-validate (none: no CV)",
+    )
     parser.add_argument("--seed", type=int, help="random seed for every component that has one")
     parser.add_argument("--report", type=Path, default=REPO / "results/nlu_evaluation.json")
     args = parser.parse_args(argv)
@@ -272,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"
 
     # Issue 18: the written-standard detector on held-out text (seconds; also python -m kari.nlu.malform_eval).
-    from kari.nlu.malform_eval import evaluate as malform_evaluate, format_table as malform_table
+    from kari.nlu.malform_eval import evaluate as malform_evaluate
+    from kari.nlu.malform_eval import format_table as malform_table
 
     print("Written-standard detector (kari.nlu.malform) on held-out text", flush=True)
     print(malform_table(malform_evaluate()) + "\n", flush=True)

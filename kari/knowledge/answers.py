@@ -10,6 +10,7 @@ that staff never have to write them into a text:
 - figures (prices, hours, deadlines, contact details) from a source more than twelve months old say how
   old they are ("Tala er frå 2021."), derived from `Answer.source_date` (or `verified`, when later).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,15 +26,14 @@ from kari.knowledge.texts import MUNICIPALITY_URL, PHONE, std, t
 # Aspects the bot can answer; the first seven are stored answers, the rest are derived.
 ALL_ASPECTS = ASPECTS + ("web", "projects", "partner", "partnerships")
 # Aspects whose answers are figures that age: they say how old their source is.
-AGEING = {"price": "as_of.figures", "hours": "as_of.figures", "deadline": "as_of.figures",
-          "contact": "as_of.contact"}
+AGEING = {"price": "as_of.figures", "hours": "as_of.figures", "deadline": "as_of.figures", "contact": "as_of.contact"}
 
 
 @dataclass(frozen=True)
 class Reply:
     text: str
     topic: str | None  # key of the topic the reply is about (None: partnerships or unknown)
-    found: bool        # False: the honest "I don't know" reply
+    found: bool  # False: the honest "I don't know" reply
     items: tuple[str, ...] = ()  # keys of the topics a reply lists, in the order shown (for "den første")
 
 
@@ -47,8 +47,10 @@ def _with_source(text: str, malform: str, url: str | None) -> str:
 
 def _missing(topic: Topic, aspect: str, malform: str) -> Reply:
     name = topic.name(malform)
-    parts = [t(malform, f"missing.{aspect}" if aspect in ALL_ASPECTS else "missing.about", name=name),
-             t(malform, "contact_us")]
+    parts = [
+        t(malform, f"missing.{aspect}" if aspect in ALL_ASPECTS else "missing.about", name=name),
+        t(malform, "contact_us"),
+    ]
     if topic.url:
         parts.append(t(malform, "see_also", url=topic.url))
     return Reply(" ".join(parts), topic.key, False)
@@ -64,13 +66,26 @@ def _partnerships(session: Session, malform: str) -> Reply:
         return Reply(f"{t(malform, 'partnerships_none')} {t(malform, 'contact_us')}", None, False)
     partners = sorted(partners, key=lambda p: p.name(malform).casefold())
     names = [p.name(malform) for p in partners]
-    home = session.execute(select(Topic.url).where(Topic.kind == "municipality", Topic.url.isnot(None))
-                           .order_by(Topic.key)).scalars().first()
+    home = (
+        session.execute(
+            select(Topic.url).where(Topic.kind == "municipality", Topic.url.isnot(None)).order_by(Topic.key)
+        )
+        .scalars()
+        .first()
+    )
     text = f"{t(malform, 'partnerships')}\n{_numbered(names)}"
     # Why the municipality has these partnerships at all: the `why` answer of a municipality topic.
-    why = session.execute(select(Answer).join(Topic).options(selectinload(Answer.source))
-                          .where(Topic.kind == "municipality", Answer.aspect == "why")
-                          .order_by(Topic.key)).scalars().first()
+    why = (
+        session.execute(
+            select(Answer)
+            .join(Topic)
+            .options(selectinload(Answer.source))
+            .where(Topic.kind == "municipality", Answer.aspect == "why")
+            .order_by(Topic.key)
+        )
+        .scalars()
+        .first()
+    )
     source = home or MUNICIPALITY_URL
     if why is not None and why.text(malform):
         text = f"{text}\n{why.text(malform)}"
@@ -79,7 +94,7 @@ def _partnerships(session: Session, malform: str) -> Reply:
 
 
 def _as_of(row: Answer, malform: str, today: dt.date) -> str:
-    """"Tala er frå 2021." when the answer's figures come from a source (or verification) more than
+    """ "Tala er frå 2021." when the answer's figures come from a source (or verification) more than
     twelve months old and the text does not already name that year; else ""."""
     template = AGEING.get(row.aspect)
     if template is None:
@@ -173,10 +188,19 @@ def answer(session: Session, key: str | None, aspect: str, malform: str | None) 
         return _partnerships(session, m)
     if not key:
         return unknown(m)
-    topic = session.execute(
-        select(Topic).where(Topic.key == key)
-        .options(selectinload(Topic.answers).selectinload(Answer.source),
-                 selectinload(Topic.projects), selectinload(Topic.partner))).scalars().first()
+    topic = (
+        session.execute(
+            select(Topic)
+            .where(Topic.key == key)
+            .options(
+                selectinload(Topic.answers).selectinload(Answer.source),
+                selectinload(Topic.projects),
+                selectinload(Topic.partner),
+            )
+        )
+        .scalars()
+        .first()
+    )
     if topic is None:
         return unknown(m)
     reply = _about_topic(session, topic, aspect, m, dt.date.today())

@@ -1,5 +1,6 @@
 """`kb check`: what staff should look at — gaps in translations and sources, answers no one has verified,
 old sources, flagged facts, and operator contacts the topic's own answers do not back up."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,7 @@ STALE_MONTHS = 12
 @dataclass(frozen=True)
 class Finding:
     section: str  # one of SECTIONS
-    where: str    # topic key, or key/aspect
+    where: str  # topic key, or key/aspect
     detail: str
 
     def __str__(self) -> str:
@@ -27,12 +28,21 @@ class Finding:
 NEVER_VERIFIED = "never verified by staff"
 VERIFIED_LONG_AGO = f"verified more than {STALE_MONTHS} months ago"
 OLD_SOURCE = f"source older than {STALE_MONTHS} months"
-SECTIONS = ("missing translation", "no source", NEVER_VERIFIED, VERIFIED_LONG_AGO, OLD_SOURCE,
-            "flagged for review", "operator contact not in the topic's answers")
+SECTIONS = (
+    "missing translation",
+    "no source",
+    NEVER_VERIFIED,
+    VERIFIED_LONG_AGO,
+    OLD_SOURCE,
+    "flagged for review",
+    "operator contact not in the topic's answers",
+)
 
 # Phone numbers (8 digits in pairs, 116 xxx, 5-digit service numbers), e-mail addresses and host names.
-_CONTACT_RE = re.compile(r"\b\d{2} \d{2} \d{2} \d{2}\b|\b\d{3} \d{3}\b|\b\d{5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-                         r"|\b(?:[a-z0-9-]+\.)+(?:no|com|org|net)\b")
+_CONTACT_RE = re.compile(
+    r"\b\d{2} \d{2} \d{2} \d{2}\b|\b\d{3} \d{3}\b|\b\d{5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:no|com|org|net)\b"
+)
 
 
 def months_ago(today: dt.date, months: int) -> dt.date:
@@ -62,9 +72,13 @@ def contact_tokens(text: str) -> list[str]:
 def find_issues(session: Session, today: dt.date | None = None) -> list[Finding]:
     today = today or dt.date.today()
     limit = months_ago(today, STALE_MONTHS)
-    topics = session.execute(
-        select(Topic).options(selectinload(Topic.answers).selectinload(Answer.source))
-        .order_by(Topic.key)).scalars().all()
+    topics = (
+        session.execute(
+            select(Topic).options(selectinload(Topic.answers).selectinload(Answer.source)).order_by(Topic.key)
+        )
+        .scalars()
+        .all()
+    )
     found: list[Finding] = []
     for t in topics:
         for lang, name in (("nn", t.name_nn), ("nb", t.name_nb)):
@@ -92,9 +106,14 @@ def find_issues(session: Session, today: dt.date | None = None) -> list[Finding]
             backed = " ".join([t.url or ""] + [f"{a.text_nn} {a.text_nb}" for a in t.answers])
             missing = [c for c in contact_tokens(operator or "") if c not in backed]
             if missing:
-                found.append(Finding("operator contact not in the topic's answers", t.key,
-                                     f"{lang} operator names {', '.join(missing)}, which no answer of the "
-                                     f"topic (nor its url) contains"))
+                found.append(
+                    Finding(
+                        "operator contact not in the topic's answers",
+                        t.key,
+                        f"{lang} operator names {', '.join(missing)}, which no answer of the "
+                        f"topic (nor its url) contains",
+                    )
+                )
     return found
 
 
@@ -107,7 +126,8 @@ def report(findings: list[Finding]) -> str:
         if items:
             lines.append(f"{section} ({len(items)}):")
             lines += [f"  {f}" for f in items]
-    counts = ", ".join(f"{sum(f.section == s for f in findings)} {s}" for s in SECTIONS
-                       if any(f.section == s for f in findings))
+    counts = ", ".join(
+        f"{sum(f.section == s for f in findings)} {s}" for s in SECTIONS if any(f.section == s for f in findings)
+    )
     lines.append(f"kb check: {len(findings)} item(s) to look at: {counts}.")
     return "\n".join(lines)

@@ -1,4 +1,5 @@
 """`python -m kari kb import|export|check` — the knowledge base for staff and operators."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kari.knowledge.db import REPO, KnowledgeBaseUnavailable, describe, database_url, session_scope
+from kari.knowledge.db import REPO, KnowledgeBaseUnavailable, database_url, describe, session_scope
 
 DEFAULT_DIR = REPO / "data" / "knowledge"
 
@@ -25,10 +26,12 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     with session_scope(create=True) as session:
         counts = replace_content(session, topics)
-    print(f"kb import: {counts['partners']} partners, {counts['projects']} projects, "
-          f"{counts['services']} services, {counts['municipality']} municipality; "
-          f"{counts['answers']} answers, {counts['aliases']} aliases, {counts['sources']} sources "
-          f"→ {describe(database_url())}")
+    print(
+        f"kb import: {counts['partners']} partners, {counts['projects']} projects, "
+        f"{counts['services']} services, {counts['municipality']} municipality; "
+        f"{counts['answers']} answers, {counts['aliases']} aliases, {counts['sources']} sources "
+        f"→ {describe(database_url())}"
+    )
     return 0
 
 
@@ -59,9 +62,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kari kb",
-                                     description="Import, export or check the knowledge base "
-                                                 "(database from KARI_DATABASE_URL).")
+    parser = argparse.ArgumentParser(
+        prog="python -m kari kb",
+        description="Import, export or check the knowledge base (database from KARI_DATABASE_URL).",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("import", help="validate data/knowledge/*.yml and replace the database content")
     p.add_argument("--dir", default=str(DEFAULT_DIR), help="folder with the YAML files (default: %(default)s)")

@@ -3,6 +3,7 @@
 `KARI_DATABASE_URL` picks the database (SQLite or PostgreSQL); the default is a SQLite file under
 `<repo>/var/`. One engine per URL per process; the schema is upgraded the first time an engine is made.
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,8 +93,7 @@ def get_engine(url: str | None = None, *, create: bool = False) -> Engine:
         if path is not None:
             if not path.exists():
                 if not create:
-                    raise KnowledgeBaseUnavailable(
-                        f"no knowledge base at {path}; run `python -m kari kb import` first")
+                    raise KnowledgeBaseUnavailable(f"no knowledge base at {path}; run `python -m kari kb import` first")
                 path.parent.mkdir(parents=True, exist_ok=True)
         try:
             engine = _make_engine(url)

@@ -3,6 +3,7 @@ buttons, and the words that ask for it (lexical evidence for the search).
 
 Adding a kind of question: one row here (and, for a stored kind, the aspect in models.ASPECTS).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,10 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Kind:
     aspect: str
-    intent: str                  # the NLU intent that asks for it
-    label_nn: str                # "Barnehage – frist": what a button offering it says ("" = the name alone)
+    intent: str  # the NLU intent that asks for it
+    label_nn: str  # "Barnehage – frist": what a button offering it says ("" = the name alone)
     label_nb: str
-    cues: str = ""               # words that ask for this kind (both standards, dialect)
+    cues: str = ""  # words that ask for this kind (both standards, dialect)
 
     def label(self, malform: str) -> str:
         return self.label_nb if malform == "nb" else self.label_nn
@@ -22,23 +23,55 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("about", "ask_about", "", "", "kva er hva er om informasjon kven kan få hvem kan få tilbod tilbud"),
-    Kind("why", "ask_why", "kvifor kommunen er med", "hvorfor kommunen er med",
-         "kvifor hvorfor korfor mål målet nytte formål samarbeid"),
-    Kind("apply", "ask_apply", "søknad og påmelding", "søknad og påmelding",
-         "søkje søke søknad søknaden melde påmelding skjema korleis hvordan få plass"),
-    Kind("contact", "ask_contact", "kontakt", "kontakt",
-         "kontakt telefon telefonnummer ringe ringje nummer e-post epost adresse kven hvem"),
-    Kind("hours", "ask_hours", "opningstider", "åpningstider",
-         "opningstid åpningstid open åpen ope stengt når klokka kl"),
+    Kind(
+        "why",
+        "ask_why",
+        "kvifor kommunen er med",
+        "hvorfor kommunen er med",
+        "kvifor hvorfor korfor mål målet nytte formål samarbeid",
+    ),
+    Kind(
+        "apply",
+        "ask_apply",
+        "søknad og påmelding",
+        "søknad og påmelding",
+        "søkje søke søknad søknaden melde påmelding skjema korleis hvordan få plass",
+    ),
+    Kind(
+        "contact",
+        "ask_contact",
+        "kontakt",
+        "kontakt",
+        "kontakt telefon telefonnummer ringe ringje nummer e-post epost adresse kven hvem",
+    ),
+    Kind(
+        "hours", "ask_hours", "opningstider", "åpningstider", "opningstid åpningstid open åpen ope stengt når klokka kl"
+    ),
     Kind("deadline", "ask_deadline", "frist", "frist", "frist søknadsfrist innan innen seinast senest dato når"),
-    Kind("price", "ask_price", "pris", "pris",
-         "pris prisar priser kostar koster kostnad betale betaling gebyr avgift kr kroner gratis"),
+    Kind(
+        "price",
+        "ask_price",
+        "pris",
+        "pris",
+        "pris prisar priser kostar koster kostnad betale betaling gebyr avgift kr kroner gratis pengar penger "
+        "rabatt moderasjon mye mykje promille sats satsen",
+    ),
     Kind("web", "ask_web", "nettside", "nettside", "nettside nettsida nettsiden lenke link heimeside hjemmeside"),
     Kind("projects", "ask_projects", "prosjekt", "prosjekter", "prosjekt prosjekta prosjektene aktivitetar"),
-    Kind("partner", "ask_partner", "samarbeidspartnar", "samarbeidspartner",
-         "samarbeidspartnar samarbeidspartner partnar partner høyrer hører til kven står bak"),
-    Kind("partnerships", "ask_partnerships", "samarbeidspartnarane", "samarbeidspartnerne",
-         "samarbeidspartnarar samarbeidspartnere innovasjon samarbeid partnarskap"),
+    Kind(
+        "partner",
+        "ask_partner",
+        "samarbeidspartnar",
+        "samarbeidspartner",
+        "samarbeidspartnar samarbeidspartner partnar partner høyrer hører til kven står bak",
+    ),
+    Kind(
+        "partnerships",
+        "ask_partnerships",
+        "samarbeidspartnarane",
+        "samarbeidspartnerne",
+        "samarbeidspartnarar samarbeidspartnere innovasjon samarbeid partnarskap",
+    ),
 )
 BY_ASPECT = {k.aspect: k for k in KINDS}
 BY_INTENT = {k.intent: k for k in KINDS}

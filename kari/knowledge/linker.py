@@ -5,6 +5,7 @@ case, punctuation, diacritics, inflection endings and one-letter typos in words 
 The index is cached per database and rebuilt whenever `kb_meta.content_version` changes (database
 triggers bump it on any change to topics or aliases), so an entry added a second ago is found.
 """
+
 from __future__ import annotations
 
 import threading
@@ -65,9 +66,9 @@ class LinkResult:
 
 @dataclass
 class _Index:
-    topics: dict[str, tuple[str, str, str]]               # key → (kind, name_nn, name_nb)
+    topics: dict[str, tuple[str, str, str]]  # key → (kind, name_nn, name_nb)
     by_first: dict[str, list[tuple[tuple[str, ...], str, str]]]  # first stem → (stems, key, phrase)
-    vocab: dict[str, set[str]]                            # surface token or stem → stems
+    vocab: dict[str, set[str]]  # surface token or stem → stems
 
 
 def _phrase_stems(text: str) -> tuple[str, ...]:
@@ -79,7 +80,8 @@ def _build(session: Session) -> _Index:
     phrases: dict[int, list[str]] = defaultdict(list)
     keys: dict[int, str] = {}
     for tid, key, kind, nn, nb in session.execute(
-            select(Topic.id, Topic.key, Topic.kind, Topic.name_nn, Topic.name_nb)):
+        select(Topic.id, Topic.key, Topic.kind, Topic.name_nn, Topic.name_nb)
+    ):
         topics[key] = (kind, nn or "", nb or "")
         keys[tid] = key
         phrases[tid] += [key.replace("-", " "), nn or "", nb or ""]
@@ -138,15 +140,16 @@ def _match(index: _Index, text: str) -> list[Candidate]:
                     matches.append((i, end, key, len(stems) - FUZZY_PENALTY * fuzzy, phrase))
     # Prefer the most specific mention: drop a match lying inside a longer match of another topic
     # ("NTNU grønn campus" is the project, not NTNU).
-    kept = [m for m in matches
-            if not any(o[2] != m[2] and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
-                       for o in matches)]
+    kept = [
+        m
+        for m in matches
+        if not any(o[2] != m[2] and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0]) for o in matches)
+    ]
     best: dict[str, tuple[float, str]] = {}
     for _s, _e, key, score, phrase in kept:
         if key not in best or score > best[key][0]:
             best[key] = (score, phrase)
-    out = [Candidate(key, *index.topics[key], score=score, matched=phrase)
-           for key, (score, phrase) in best.items()]
+    out = [Candidate(key, *index.topics[key], score=score, matched=phrase) for key, (score, phrase) in best.items()]
     # The municipality is the setting of every question ("barnehage i kommunen"): it is the topic
     # only when nothing else is mentioned.
     if any(c.kind != "municipality" for c in out):

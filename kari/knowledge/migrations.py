@@ -7,12 +7,25 @@ current ORM models), runs in its own transaction, and only ever adds or alters �
 staff have edited keeps its content across upgrades (migration 4 drops one column whose values were
 never staff input; its docstring says why). Add a migration by appending to MIGRATIONS.
 """
+
 from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import (Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table,
-                        Text, UniqueConstraint, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 
 VERSION_TABLE = "kb_schema_version"
@@ -20,36 +33,41 @@ VERSION_TABLE = "kb_schema_version"
 
 def _m1_tables(conn: Connection) -> None:
     md = MetaData()
-    Table("topics", md,
-          Column("id", Integer, primary_key=True),
-          Column("key", String(100), nullable=False, unique=True),
-          Column("kind", String(20), nullable=False),
-          Column("partner_id", Integer, ForeignKey("topics.id", ondelete="SET NULL"), nullable=True),
-          Column("name_nn", Text, nullable=False),
-          Column("name_nb", Text, nullable=False),
-          Column("url", Text, nullable=True),
-          Column("file", String(50), nullable=True))
-    Table("aliases", md,
-          Column("id", Integer, primary_key=True),
-          Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False,
-                 index=True),
-          Column("malform", String(2), nullable=False),
-          Column("text", Text, nullable=False),
-          UniqueConstraint("topic_id", "malform", "text", name="uq_alias"))
-    Table("sources", md,
-          Column("id", Integer, primary_key=True),
-          Column("url", Text, nullable=False, unique=True))
-    Table("answers", md,
-          Column("id", Integer, primary_key=True),
-          Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False,
-                 index=True),
-          Column("aspect", String(20), nullable=False),
-          Column("text_nn", Text, nullable=False),
-          Column("text_nb", Text, nullable=False),
-          Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL"), nullable=True),
-          Column("checked", Date, nullable=True),
-          Column("review", Text, nullable=True),
-          UniqueConstraint("topic_id", "aspect", name="uq_answer_aspect"))
+    Table(
+        "topics",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("key", String(100), nullable=False, unique=True),
+        Column("kind", String(20), nullable=False),
+        Column("partner_id", Integer, ForeignKey("topics.id", ondelete="SET NULL"), nullable=True),
+        Column("name_nn", Text, nullable=False),
+        Column("name_nb", Text, nullable=False),
+        Column("url", Text, nullable=True),
+        Column("file", String(50), nullable=True),
+    )
+    Table(
+        "aliases",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("malform", String(2), nullable=False),
+        Column("text", Text, nullable=False),
+        UniqueConstraint("topic_id", "malform", "text", name="uq_alias"),
+    )
+    Table("sources", md, Column("id", Integer, primary_key=True), Column("url", Text, nullable=False, unique=True))
+    Table(
+        "answers",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("aspect", String(20), nullable=False),
+        Column("text_nn", Text, nullable=False),
+        Column("text_nb", Text, nullable=False),
+        Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL"), nullable=True),
+        Column("checked", Date, nullable=True),
+        Column("review", Text, nullable=True),
+        UniqueConstraint("topic_id", "aspect", name="uq_answer_aspect"),
+    )
     md.create_all(conn)
 
 
@@ -60,27 +78,28 @@ def _bump_triggers(conn: Connection, tables: tuple[str, ...]) -> None:
         for table in tables:
             for op in ("INSERT", "UPDATE", "DELETE"):
                 conn.exec_driver_sql(
-                    f"CREATE TRIGGER kb_bump_{table}_{op.lower()} AFTER {op} ON {table} BEGIN {bump}; END")
+                    f"CREATE TRIGGER kb_bump_{table}_{op.lower()} AFTER {op} ON {table} BEGIN {bump}; END"
+                )
     elif conn.dialect.name == "postgresql":
         for table in tables:
             conn.exec_driver_sql(
                 f"CREATE TRIGGER kb_bump_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                f"ON {table} FOR EACH STATEMENT EXECUTE PROCEDURE kb_bump_content_version()")
+                f"ON {table} FOR EACH STATEMENT EXECUTE PROCEDURE kb_bump_content_version()"
+            )
 
 
 def _m2_content_version(conn: Connection) -> None:
     """A content counter that any change to topics/aliases bumps — from the import, admin pages or
     plain SQL — so the topic linker can cache its index and still see a new entry at once."""
     md = MetaData()
-    Table("kb_meta", md,
-          Column("id", Integer, primary_key=True),
-          Column("content_version", Integer, nullable=False))
+    Table("kb_meta", md, Column("id", Integer, primary_key=True), Column("content_version", Integer, nullable=False))
     md.create_all(conn)
     conn.execute(text("INSERT INTO kb_meta (id, content_version) VALUES (1, 1)"))
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(
             "CREATE OR REPLACE FUNCTION kb_bump_content_version() RETURNS trigger LANGUAGE plpgsql "
-            "AS $$ BEGIN UPDATE kb_meta SET content_version = content_version + 1; RETURN NULL; END $$")
+            "AS $$ BEGIN UPDATE kb_meta SET content_version = content_version + 1; RETURN NULL; END $$"
+        )
     _bump_triggers(conn, ("topics", "aliases"))
     # Other databases: the import bumps the counter itself; edits made there must bump it too.
 
@@ -89,14 +108,17 @@ def _m3_feedback(conn: Connection) -> None:
     """Citizens' ratings of answers, for staff reports: topic key, aspect, helpful, written standard and
     the day — nothing that identifies anyone. No foreign key: ratings outlive a re-import of topics."""
     md = MetaData()
-    Table("feedback", md,
-          Column("id", Integer, primary_key=True),
-          Column("topic_key", String(100), nullable=False),
-          Column("aspect", String(20), nullable=False),
-          Column("helpful", Boolean, nullable=False),
-          Column("malform", String(2), nullable=False),
-          Column("day", Date, nullable=False),
-          Index("ix_feedback_topic_key", "topic_key"))
+    Table(
+        "feedback",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("topic_key", String(100), nullable=False),
+        Column("aspect", String(20), nullable=False),
+        Column("helpful", Boolean, nullable=False),
+        Column("malform", String(2), nullable=False),
+        Column("day", Date, nullable=False),
+        Index("ix_feedback_topic_key", "topic_key"),
+    )
     md.create_all(conn)
 
 
@@ -111,9 +133,14 @@ def _m4_source_date_verified_operator(conn: Connection) -> None:
     them into `verified` would keep the false claim; into `source_date`, invent a source date. Every
     answer starts unverified; the next `kb import` fills `source_date` from the YAML. Texts, sources and
     review notes are untouched."""
-    for table, column, kind in (("answers", "source_date", "VARCHAR(30)"), ("answers", "verified", "DATE"),
-                                ("topics", "operator_nn", "TEXT"), ("topics", "operator_nb", "TEXT"),
-                                ("topics", "emergency_nn", "TEXT"), ("topics", "emergency_nb", "TEXT")):
+    for table, column, kind in (
+        ("answers", "source_date", "VARCHAR(30)"),
+        ("answers", "verified", "DATE"),
+        ("topics", "operator_nn", "TEXT"),
+        ("topics", "operator_nb", "TEXT"),
+        ("topics", "emergency_nn", "TEXT"),
+        ("topics", "emergency_nb", "TEXT"),
+    ):
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
     conn.exec_driver_sql("ALTER TABLE answers DROP COLUMN checked")  # SQLite ≥ 3.35, PostgreSQL
 
@@ -123,14 +150,16 @@ def _m5_example_questions(conn: Connection) -> None:
     now also follows answers, sources and example questions: the search index shows the newest text."""
     md = MetaData()
     Table("topics", md, Column("id", Integer, primary_key=True))  # exists: only for the foreign key
-    questions = Table("example_questions", md,
-          Column("id", Integer, primary_key=True),
-          Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False,
-                 index=True),
-          Column("aspect", String(20), nullable=False),
-          Column("malform", String(2), nullable=False),
-          Column("text", Text, nullable=False),
-          UniqueConstraint("topic_id", "aspect", "text", name="uq_example_question"))
+    questions = Table(
+        "example_questions",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("topic_id", Integer, ForeignKey("topics.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("aspect", String(20), nullable=False),
+        Column("malform", String(2), nullable=False),
+        Column("text", Text, nullable=False),
+        UniqueConstraint("topic_id", "aspect", "text", name="uq_example_question"),
+    )
     md.create_all(conn, tables=[questions])
     _bump_triggers(conn, ("answers", "sources", "example_questions"))
 
@@ -139,8 +168,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "topics, aliases, sources, answers", _m1_tables),
     (2, "content version counter with triggers", _m2_content_version),
     (3, "feedback on answers (no personal data)", _m3_feedback),
-    (4, "answers: source_date and verified instead of checked; topics: operator, emergency",
-     _m4_source_date_verified_operator),
+    (
+        4,
+        "answers: source_date and verified instead of checked; topics: operator, emergency",
+        _m4_source_date_verified_operator,
+    ),
     (5, "example questions; content version follows answers too", _m5_example_questions),
 ]
 LATEST = MIGRATIONS[-1][0]
@@ -173,7 +205,8 @@ def upgrade(engine: Engine, target: int | None = None) -> int:
             if version > LATEST:
                 raise KnowledgeBaseUnavailable(
                     f"the knowledge base has schema version {version}, newer than this code "
-                    f"understands ({LATEST}); update Kommune-Kari")
+                    f"understands ({LATEST}); update Kommune-Kari"
+                )
             if version >= number:
                 continue
             apply(conn)
@@ -183,5 +216,6 @@ def upgrade(engine: Engine, target: int | None = None) -> int:
     if version > LATEST:
         raise KnowledgeBaseUnavailable(
             f"the knowledge base has schema version {version}, newer than this code understands "
-            f"({LATEST}); update Kommune-Kari")
+            f"({LATEST}); update Kommune-Kari"
+        )
     return version

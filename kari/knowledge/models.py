@@ -2,6 +2,7 @@
 
 SQLAlchemy 1.4 in the 2.0 style: a `registry()`, classic typed Columns, `select()` queries.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,10 +42,8 @@ class Topic(Base):
 
     partner = relationship("Topic", remote_side=[id], back_populates="projects")
     projects = relationship("Topic", back_populates="partner", order_by="Topic.key")
-    aliases = relationship("Alias", back_populates="topic", cascade="all, delete-orphan",
-                           passive_deletes=True)
-    answers = relationship("Answer", back_populates="topic", cascade="all, delete-orphan",
-                           passive_deletes=True)
+    aliases = relationship("Alias", back_populates="topic", cascade="all, delete-orphan", passive_deletes=True)
+    answers = relationship("Answer", back_populates="topic", cascade="all, delete-orphan", passive_deletes=True)
 
     def name(self, malform: str) -> str:
         """The name in `malform`, else the other standard's, else the key."""

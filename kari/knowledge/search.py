@@ -16,11 +16,13 @@ The index is cached per database and rebuilt when `kb_meta.content_version` chan
 triggers bump it on every change to topics, aliases, answers and example questions); dense vectors
 of unchanged passages come from a cache, so a rebuild after one edit embeds one passage.
 """
+
 from __future__ import annotations
 
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -33,21 +35,33 @@ from kari.knowledge.kinds import BY_ASPECT
 from kari.knowledge.models import Alias, Answer, ExampleQuestion, Meta, Topic
 from kari.knowledge.textnorm import fold, stem, tokens
 
+# Function words (Nynorsk, Bokmål, dialect, English), folded: they say nothing about what is asked.
+FUNCTION_WORDS = frozenset(
+    """
+a ag al all alle alt an and ar are at av bare berre bli blir ble blitt by da dag de dei deg dei dem den
+denne der dere dersom desse dette di din dine dit du e eg ei ein eit eller elles en er et ett etter for fra
+fraa fri ha hadde han har hatt hei hen her hjelp ho hoss hun hva hvem hver hvilke hvis hvor hvordan hvorfor
+i ikkje ikke inn itte ja jeg ka kan kem kor korleis kossen kva kvar kven kvifor kje ma man me meg men mi
+mine mitt mot mykje mye min ne nei noe noen noko nokon nokre nar naa no og ogsa om opp oss pa seg selv si
+sin sine sitt sjolv ska skal skulle slik so som sa takk te til ut var vart ve vere vi vil ville vaere
+about am an any can could do does for from have hello hi how i in is it me my of on or please the there this
+to what when where which who why with you your""".split()
+)
 PARTNERSHIPS = "partnerships"  # the one passage without a topic
 DERIVED = ("web", "projects", "partner", PARTNERSHIPS)
 
 
 @dataclass(frozen=True)
 class Passage:
-    topic: str | None        # topic key (None: the list of partnerships)
+    topic: str | None  # topic key (None: the list of partnerships)
     aspect: str
-    kind: str                # the topic's kind (partner, project, service, municipality)
+    kind: str  # the topic's kind (partner, project, service, municipality)
     name_nn: str
     name_nb: str
-    text_nn: str             # the reply, composed by kari.knowledge.answers
+    text_nn: str  # the reply, composed by kari.knowledge.answers
     text_nb: str
-    items: tuple[str, ...]   # topics a list reply shows, in order ("den første")
-    derived: bool            # composed from the topic's facts (web address, partner, project list)
+    items: tuple[str, ...]  # topics a list reply shows, in order ("den første")
+    derived: bool  # composed from the topic's facts (web address, partner, project list)
 
     def text(self, malform: str) -> str:
         return self.text_nb if malform == "nb" else self.text_nn
@@ -73,20 +87,28 @@ class _Lexical:
 
 @dataclass(frozen=True)
 class Scores:
-    topic: np.ndarray   # the message names the passage's topic
-    body: np.ndarray    # the message asks what the passage answers
-    dense: np.ndarray   # the message means what the passage says
+    topic: np.ndarray  # the message names the passage's topic
+    body: np.ndarray  # the message asks what the passage answers
+    dense: np.ndarray  # the message means what the passage says
+    cues: np.ndarray  # words of the passage's question kind in the message (0–1)
+    covered: np.ndarray  # share of the message's content words found in the passage (names and text)
 
 
 @dataclass
 class Index:
     passages: list[Passage]
-    topics: _Lexical           # one document per topic (names and aliases)
-    topic_row: np.ndarray      # passage → its topic's document
-    bodies: _Lexical           # one document per passage
-    dense: np.ndarray          # (vectors, 384)
-    dense_owner: np.ndarray    # passage row of each dense vector (several per passage)
+    topics: _Lexical  # one document per topic (names and aliases)
+    topic_row: np.ndarray  # passage → its topic's document
+    bodies: _Lexical  # one document per passage
+    dense: np.ndarray  # (vectors, 384)
+    dense_owner: np.ndarray  # passage row of each dense vector (several per passage)
     by_topic: dict[str | None, list[int]]
+    cue_words: dict[str, frozenset[str]]  # aspect → the stems that ask for it
+    vocabulary: list[frozenset[str]]  # passage → the stems of its topic's names and its text
+
+    @cached_property
+    def all_cues(self) -> frozenset[str]:
+        return frozenset().union(*self.cue_words.values())
 
     def scores(self, text: str, *, dense: bool = True) -> Scores:
         """Similarity of `text` to every passage; dense is zeros when turned off."""
@@ -96,7 +118,13 @@ class Index:
         if dense and len(self.dense):
             sims = self.dense @ vectors.query(text)
             np.maximum.at(near, self.dense_owner, sims)  # a passage is as close as its closest text
-        return Scores(topic, self.bodies.similarity(folded), near)
+        words = set(folded.split())
+        cues = np.asarray([1.0 if words & self.cue_words[p.aspect] else 0.0 for p in self.passages], dtype=np.float32)
+        content = {w for w in words if w not in FUNCTION_WORDS and w not in self.all_cues and len(w) > 2}
+        covered = np.asarray(
+            [len(content & vocab) / len(content) if content else 1.0 for vocab in self.vocabulary], dtype=np.float32
+        )
+        return Scores(topic, self.bodies.similarity(folded), near, cues, covered)
 
 
 def normalise(text: str) -> str:
@@ -112,7 +140,8 @@ def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[
         aliases[tid].append(alias)
     examples: dict[tuple[int, str], list[str]] = defaultdict(list)
     for tid, aspect, question in session.execute(
-            select(ExampleQuestion.topic_id, ExampleQuestion.aspect, ExampleQuestion.text)):
+        select(ExampleQuestion.topic_id, ExampleQuestion.aspect, ExampleQuestion.text)
+    ):
         examples[(tid, aspect)].append(question)
     stored: dict[int, set[str]] = defaultdict(set)
     for tid, aspect in session.execute(select(Answer.topic_id, Answer.aspect)):
@@ -130,7 +159,7 @@ def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[
             return
         name_nn = topic.name("nn") if topic is not None else nn.text.split("\n")[0]
         name_nb = topic.name("nb") if topic is not None else nb.text.split("\n")[0]
-        derived = aspect in DERIVED
+        derived = aspect in DERIVED and topic is not None  # the partnerships list is nobody's side dish
         passages.append(Passage(key, aspect, kind, name_nn, name_nb, nn.text, nb.text, nn.items, derived))
         asked = examples.get((topic.id, aspect), []) if topic is not None else []
         body = list(dict.fromkeys([_without_source(nn.text), _without_source(nb.text)]))
@@ -142,8 +171,11 @@ def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[
     topics = session.execute(select(Topic).order_by(Topic.key)).scalars().all()
     for topic in topics:
         names = list(dict.fromkeys([topic.name_nn, topic.name_nb] + aliases.get(topic.id, [])))
-        derived = ["web"] + (["projects"] if topic.kind == "partner" else []) + (
-            ["partner"] if topic.kind in ("project", "partner") else [])
+        derived = (
+            ["web"]
+            + (["projects"] if topic.kind == "partner" else [])
+            + (["partner"] if topic.kind in ("project", "partner") else [])
+        )
         for aspect in sorted(stored.get(topic.id, set())) + derived:
             add(topic, aspect, names, topic.kind)
     add(None, PARTNERSHIPS, [], "municipality")
@@ -164,9 +196,19 @@ def build(session: Session) -> Index:
     by_topic: dict[str | None, list[int]] = defaultdict(list)
     for row, passage in enumerate(passages):
         by_topic[passage.topic].append(row)
-    return Index(passages, _Lexical([normalise(n) or "-" for n in topic_docs]), topic_row,
-                 _Lexical([normalise(t) for t in lexical_texts]), vectors.passages(flat),
-                 np.asarray(owners, dtype=np.int64), dict(by_topic))
+    bodies = [normalise(t) for t in lexical_texts]
+    vocabulary = [frozenset((normalise(n) + " " + b).split()) for n, b in zip(names, bodies)]
+    return Index(
+        passages,
+        _Lexical([normalise(n) or "-" for n in topic_docs]),
+        topic_row,
+        _Lexical(bodies),
+        vectors.passages(flat),
+        np.asarray(owners, dtype=np.int64),
+        dict(by_topic),
+        {aspect: frozenset(normalise(kind.cues).split()) for aspect, kind in BY_ASPECT.items()},
+        vocabulary,
+    )
 
 
 _cache: dict[str, tuple[int, Index]] = {}

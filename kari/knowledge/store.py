@@ -1,4 +1,5 @@
 """Moving whole knowledge bases between YAML data and the database."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,9 +23,18 @@ def replace_content(session: Session, topics: list[TopicData]) -> dict[str, int]
     sources: dict[str, Source] = {}
     rows: dict[str, Topic] = {}
     for t in topics:
-        row = Topic(key=t.key, kind=t.kind, name_nn=t.name_nn, name_nb=t.name_nb, url=t.url, file=t.file,
-                    operator_nn=t.operator_nn, operator_nb=t.operator_nb,
-                    emergency_nn=t.emergency_nn, emergency_nb=t.emergency_nb)
+        row = Topic(
+            key=t.key,
+            kind=t.kind,
+            name_nn=t.name_nn,
+            name_nb=t.name_nb,
+            url=t.url,
+            file=t.file,
+            operator_nn=t.operator_nn,
+            operator_nb=t.operator_nb,
+            emergency_nn=t.emergency_nn,
+            emergency_nb=t.emergency_nb,
+        )
         for lang, items in (("nn", t.aliases_nn), ("nb", t.aliases_nb)):
             for text in sort_aliases(items):
                 row.aliases.append(Alias(malform=lang, text=text))
@@ -37,8 +47,17 @@ def replace_content(session: Session, topics: list[TopicData]) -> dict[str, int]
                 source = sources.get(a.source)
                 if source is None:
                     source = sources[a.source] = Source(url=a.source)
-            row.answers.append(Answer(aspect=aspect, text_nn=a.nn, text_nb=a.nb, source=source,
-                                      source_date=a.source_date, verified=a.verified, review=a.review))
+            row.answers.append(
+                Answer(
+                    aspect=aspect,
+                    text_nn=a.nn,
+                    text_nb=a.nb,
+                    source=source,
+                    source_date=a.source_date,
+                    verified=a.verified,
+                    review=a.review,
+                )
+            )
         rows[t.key] = row
         session.add(row)
     for t in topics:
@@ -50,7 +69,9 @@ def replace_content(session: Session, topics: list[TopicData]) -> dict[str, int]
 
     kinds = Counter(t.kind for t in topics)
     return {
-        "partners": kinds["partner"], "projects": kinds["project"], "services": kinds["service"],
+        "partners": kinds["partner"],
+        "projects": kinds["project"],
+        "services": kinds["service"],
         "municipality": kinds["municipality"],
         "aliases": sum(len(r.aliases) for r in rows.values()),
         "answers": sum(len(r.answers) for r in rows.values()),
@@ -60,20 +81,48 @@ def replace_content(session: Session, topics: list[TopicData]) -> dict[str, int]
 
 def read_content(session: Session) -> list[TopicData]:
     """Everything in the database as TopicData, sorted by key."""
-    rows = session.execute(
-        select(Topic).options(selectinload(Topic.aliases), selectinload(Topic.answers).selectinload(Answer.source),
-                              selectinload(Topic.partner)).order_by(Topic.key)).scalars().all()
+    rows = (
+        session.execute(
+            select(Topic)
+            .options(
+                selectinload(Topic.aliases),
+                selectinload(Topic.answers).selectinload(Answer.source),
+                selectinload(Topic.partner),
+            )
+            .order_by(Topic.key)
+        )
+        .scalars()
+        .all()
+    )
     out = []
     for r in rows:
-        answers = {a.aspect: AnswerData(a.text_nn or "", a.text_nb or "", a.source.url if a.source else None,
-                                        a.source_date or None, a.verified, a.review or None)
-                   for a in r.answers}
-        out.append(TopicData(
-            key=r.key, kind=r.kind, name_nn=r.name_nn or "", name_nb=r.name_nb or "",
-            partner=r.partner.key if r.partner else None, url=r.url or None,
-            operator_nn=r.operator_nn or None, operator_nb=r.operator_nb or None,
-            emergency_nn=r.emergency_nn or None, emergency_nb=r.emergency_nb or None,
-            aliases_nn=[a.text for a in r.aliases if a.malform == "nn"],
-            aliases_nb=[a.text for a in r.aliases if a.malform == "nb"],
-            answers={k: answers[k] for k in ASPECTS if k in answers}, file=r.file))
+        answers = {
+            a.aspect: AnswerData(
+                a.text_nn or "",
+                a.text_nb or "",
+                a.source.url if a.source else None,
+                a.source_date or None,
+                a.verified,
+                a.review or None,
+            )
+            for a in r.answers
+        }
+        out.append(
+            TopicData(
+                key=r.key,
+                kind=r.kind,
+                name_nn=r.name_nn or "",
+                name_nb=r.name_nb or "",
+                partner=r.partner.key if r.partner else None,
+                url=r.url or None,
+                operator_nn=r.operator_nn or None,
+                operator_nb=r.operator_nb or None,
+                emergency_nn=r.emergency_nn or None,
+                emergency_nb=r.emergency_nb or None,
+                aliases_nn=[a.text for a in r.aliases if a.malform == "nn"],
+                aliases_nb=[a.text for a in r.aliases if a.malform == "nb"],
+                answers={k: answers[k] for k in ASPECTS if k in answers},
+                file=r.file,
+            )
+        )
     return out

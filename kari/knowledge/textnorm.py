@@ -3,6 +3,7 @@
 Plain Python on purpose: the linker runs in the action server for every question, and a regex
 tokenizer plus a light suffix stripper covers what we need without loading spaCy there.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,12 +48,11 @@ def within_one_edit(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return (len(diff) == 2 and diff[1] == diff[0] + 1
-                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if la > lb:
         a, b = b, a
     # b is one longer: skipping one character of b must give a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]

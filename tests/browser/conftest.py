@@ -2,6 +2,7 @@
 
 Playwright never downloads a browser here: it drives /usr/bin/chromium (apt package `chromium`).
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,14 @@ from tests.browser.support import FakeBot, WebApp, free_port, start_fake_bot, st
 
 CHROMIUM = os.environ.get("KARI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # Records Content-Security-Policy violations the page itself reports.

@@ -1,4 +1,5 @@
 """Helpers for the browser tests: a tiny fake bot and a real `python -m kari web` process."""
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,15 @@ XSS_BUTTON = "<img src=x onerror=window.__pwned=6>"
 
 # message → reply (a list is sent as JSON with status 200)
 CANNED: dict[str, list] = {
-    "hei": [{"text": "Hei! Kva vil du vite meir om?", "buttons": [
-        {"title": "Pris for barnehage", "payload": PRICE_PAYLOAD},
-        {"title": "Legevakt", "payload": '/ask_contact{"topic":"legevakt"}'},
-    ]}],
+    "hei": [
+        {
+            "text": "Hei! Kva vil du vite meir om?",
+            "buttons": [
+                {"title": "Pris for barnehage", "payload": PRICE_PAYLOAD},
+                {"title": "Legevakt", "payload": '/ask_contact{"topic":"legevakt"}'},
+            ],
+        }
+    ],
     PRICE_PAYLOAD: [
         {"text": f"Kva ein barnehageplass kostar, står på {PRICE_URL}."},
         {"text": "Spørsmål? Ring 70 16 20 00 eller skriv til postmottak@alesund.kommune.no."},
@@ -129,7 +135,10 @@ def start_web(rasa_url: str, log_dir: Path, env: dict[str, str] | None = None) -
     log_file = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "kari", "web", "--host", "127.0.0.1", "--port", str(port), "--rasa-url", rasa_url],
-        cwd=REPO, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        cwd=REPO,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     web = WebApp(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
     deadline = time.monotonic() + 30
@@ -148,8 +157,9 @@ def start_web(rasa_url: str, log_dir: Path, env: dict[str, str] | None = None) -
 
 def post_json(url: str, payload: object, timeout: float = 20) -> tuple[int, object, dict[str, str]]:
     """POST JSON; returns (status, decoded JSON body, headers) also for 4xx/5xx."""
-    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read()), dict(response.headers)

@@ -1,4 +1,5 @@
 """WCAG 2.1 A/AA checks with axe-core (bundled in axe-playwright-python) in every widget state."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The widget against the real stack (Rasa + action server + web app): answers with source links."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,9 @@ def topic_urls(key: str) -> set[str]:
 
 
 @pytest.mark.parametrize("path, malform, question", QUESTIONS, ids=["nn", "nb"])
-def test_answer_in_the_citizens_standard_with_source_link(page, stack_web_url: str, path: str, malform: str,
-                                                          question: str) -> None:
+def test_answer_in_the_citizens_standard_with_source_link(
+    page, stack_web_url: str, path: str, malform: str, question: str
+) -> None:
     from kari.nlu.malform import detect_malform
 
     w = Widget(page).goto(stack_web_url + path)

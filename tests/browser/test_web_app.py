@@ -1,4 +1,5 @@
 """The web app over plain HTTP: demo pages, security headers, the proxy to Rasa, a busy port."""
+
 from __future__ import annotations
 
 import socket
@@ -10,8 +11,10 @@ import pytest
 
 from tests.browser.support import REPO, FakeBot, post_json, start_web
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 def get(url: str) -> tuple[int, str, dict[str, str]]:
@@ -19,11 +22,14 @@ def get(url: str) -> tuple[int, str, dict[str, str]]:
         return response.status, response.read().decode(), dict(response.headers)
 
 
-@pytest.mark.parametrize("path, lang, heading", [
-    ("/", "nn", "Velkomen til Ålesund kommune"),
-    ("/?lang=nb", "nb", "Velkommen til Ålesund kommune"),
-    ("/nb", "nb", "Velkommen til Ålesund kommune"),
-])
+@pytest.mark.parametrize(
+    "path, lang, heading",
+    [
+        ("/", "nn", "Velkomen til Ålesund kommune"),
+        ("/?lang=nb", "nb", "Velkommen til Ålesund kommune"),
+        ("/nb", "nb", "Velkommen til Ålesund kommune"),
+    ],
+)
 def test_demo_page(web, path: str, lang: str, heading: str) -> None:
     status, body, headers = get(web.url + path)
     assert status == 200
@@ -43,7 +49,9 @@ def test_security_headers(web, path: str) -> None:
 
 
 def test_static_types(web) -> None:
-    assert get(web.url + "/static/kari-widget.js")[2]["Content-Type"].startswith(("application/javascript", "text/javascript"))
+    assert get(web.url + "/static/kari-widget.js")[2]["Content-Type"].startswith(
+        ("application/javascript", "text/javascript")
+    )
     assert get(web.url + "/static/kari-widget.css")[2]["Content-Type"].startswith("text/css")
 
 
@@ -79,7 +87,10 @@ def test_port_in_use_gives_one_clear_line() -> None:
         port = busy.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "kari", "web", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, capture_output=True, text=True, timeout=60,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

@@ -1,4 +1,5 @@
 """The chat widget in a real browser, against the real web app in front of a fake bot."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,10 @@ def test_conversation_with_links_and_quick_reply(page, web, fake_bot: FakeBot, c
     assert source.get_attribute("rel") == "noopener noreferrer"
     contact = w.bot.nth(2)
     assert contact.get_by_role("link", name="70 16 20 00").get_attribute("href") == "tel:+4770162000"
-    assert (contact.get_by_role("link", name="postmottak@alesund.kommune.no").get_attribute("href")
-            == "mailto:postmottak@alesund.kommune.no")
+    assert (
+        contact.get_by_role("link", name="postmottak@alesund.kommune.no").get_attribute("href")
+        == "mailto:postmottak@alesund.kommune.no"
+    )
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT))
@@ -219,26 +222,40 @@ def test_reflow_at_320px(page, web) -> None:
     w = Widget(page).goto(web.url + "/")
     w.open()
     w.ask("hei", wait_bot=1)
-    w.ask("https://alesund.kommune.no/ein/svaert/lang/adresse/som/ikkje/har/noko/mellomrom/i/seg/i/det/heile/teke", wait_bot=2)
+    w.ask(
+        "https://alesund.kommune.no/ein/svaert/lang/adresse/som/ikkje/har/noko/mellomrom/i/seg/i/det/heile/teke",
+        wait_bot=2,
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     box = w.panel.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 320
-    log_overflow = page.evaluate("(() => { const l = document.querySelector('.kari-log'); return l.scrollWidth - l.clientWidth; })()")
+    log_overflow = page.evaluate(
+        "(() => { const l = document.querySelector('.kari-log'); return l.scrollWidth - l.clientWidth; })()"
+    )
     assert log_overflow <= 0, "no horizontal scrolling inside the chat either"
 
 
 def host_page(page, origin: str, html_lang: str, script_attrs: str = "") -> None:
     """Serve a host page of our own at {origin}/host that embeds the widget from {origin}/static/."""
-    html = (f'<!DOCTYPE html><html lang="{html_lang}"><head><title>Vert</title></head><body><main><h1>Vert</h1>'
-            f'</main><script src="{origin}/static/kari-widget.js" {script_attrs} defer></script></body></html>')
+    html = (
+        f'<!DOCTYPE html><html lang="{html_lang}"><head><title>Vert</title></head><body><main><h1>Vert</h1>'
+        f'</main><script src="{origin}/static/kari-widget.js" {script_attrs} defer></script></body></html>'
+    )
     page.route(f"{origin}/host", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
     page.goto(f"{origin}/host")
 
 
-@pytest.mark.parametrize("html_lang, intro", [
-    ("nb-NO", "Hei! Jeg er Kari"), ("no", "Hei! Jeg er Kari"), ("NB", "Hei! Jeg er Kari"),
-    ("nn-NO", "Hei! Eg er Kari"), ("en", "Hei! Eg er Kari"), ("", "Hei! Eg er Kari"),
-])
+@pytest.mark.parametrize(
+    "html_lang, intro",
+    [
+        ("nb-NO", "Hei! Jeg er Kari"),
+        ("no", "Hei! Jeg er Kari"),
+        ("NB", "Hei! Jeg er Kari"),
+        ("nn-NO", "Hei! Eg er Kari"),
+        ("en", "Hei! Eg er Kari"),
+        ("", "Hei! Eg er Kari"),
+    ],
+)
 def test_interface_language_follows_html_lang(page, web, html_lang: str, intro: str) -> None:
     host_page(page, web.url, html_lang)
     w = Widget(page)
@@ -253,8 +270,12 @@ def test_data_server_attribute_chooses_the_server(page, web, web_without_rasa) -
 
     def answer(route) -> None:
         seen.append(route.request.url)
-        route.fulfill(status=200, content_type="application/json",
-                      headers={"Access-Control-Allow-Origin": "*"}, body='[{"text": "Svar frå den andre"}]')
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body='[{"text": "Svar frå den andre"}]',
+        )
 
     page.route(f"{web.url}/webhooks/kari/webhook", answer)
     host_page(page, web_without_rasa.url, "nn", f'data-server="{web.url}/"')
@@ -267,8 +288,10 @@ def test_data_server_attribute_chooses_the_server(page, web, web_without_rasa) -
 
 
 def test_script_in_head_without_defer_still_works(page, web) -> None:
-    html = (f'<!DOCTYPE html><html lang="nn"><head><title>Vert</title>'
-            f'<script src="{web.url}/static/kari-widget.js"></script></head><body><main><h1>Vert</h1></main></body></html>')
+    html = (
+        f'<!DOCTYPE html><html lang="nn"><head><title>Vert</title>'
+        f'<script src="{web.url}/static/kari-widget.js"></script></head><body><main><h1>Vert</h1></main></body></html>'
+    )
     page.route(f"{web.url}/head", lambda route: route.fulfill(status=200, content_type="text/html", body=html))
     page.goto(f"{web.url}/head")
     w = Widget(page)

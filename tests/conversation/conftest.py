@@ -1,4 +1,5 @@
 """The real knowledge base (data/knowledge) in a temporary SQLite database."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Ratings are stored with topic, aspect, helpful, written standard and day — nothing else."""
+
 from datetime import date
 
 from sqlalchemy import create_engine, inspect, select, text
@@ -16,14 +17,16 @@ def test_record_and_summary(kb_url):
         feedback.record(s, "barnehage", "price", False, "nn", date(2026, 11, 3))
         feedback.record(s, "barnehage", "price", False, None, date(2026, 11, 3))
         feedback.record(s, "sfo", "deadline", True, "nn", date(2026, 10, 1))
-        assert feedback.record(s, "", "price", True, "nn") is None        # no answer to rate
+        assert feedback.record(s, "", "price", True, "nn") is None  # no answer to rate
         assert feedback.record(s, "sfo", "partnerships", True, "nn") is None
     with session_scope(kb_url) as s:
         rows = s.execute(select(Feedback.malform).where(Feedback.topic_key == "barnehage")).scalars().all()
-        assert sorted(rows) == ["nb", "nn", "nn"]   # unknown standard is stored as Nynorsk
+        assert sorted(rows) == ["nb", "nn", "nn"]  # unknown standard is stored as Nynorsk
         scores = feedback.summary(s)
         assert [(x.topic_key, x.aspect, x.helpful, x.not_helpful) for x in scores] == [
-            ("barnehage", "price", 1, 2), ("sfo", "deadline", 1, 0)]
+            ("barnehage", "price", 1, 2),
+            ("sfo", "deadline", 1, 0),
+        ]
         assert [x.topic_key for x in feedback.summary(s, since=date(2026, 11, 1))] == ["barnehage"]
 
 
@@ -38,7 +41,7 @@ def test_migration_adds_the_table_to_an_existing_database(tmp_path):
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO topics (key, kind, name_nn, name_nb) VALUES ('x', 'service', 'X', 'X')"))
     assert not inspect(engine).has_table("feedback")
-    assert upgrade(engine) == LATEST == 3
+    assert upgrade(engine) == LATEST >= 3
     assert inspect(engine).has_table("feedback")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT key FROM topics")).scalars().all() == ["x"]  # content kept

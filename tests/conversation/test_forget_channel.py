@@ -1,4 +1,5 @@
 """The channel's "forget me" hook: deletes the sender's events after the turn and says so."""
+
 import asyncio
 import sqlite3
 
@@ -11,8 +12,9 @@ def _db(tmp_path):
     path = tmp_path / "tracker.db"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, timestamp REAL, data TEXT)")
-        conn.executemany("INSERT INTO events (sender_id, timestamp, data) VALUES (?, 1.0, '{}')",
-                         [("me",), ("me",), ("other",)])
+        conn.executemany(
+            "INSERT INTO events (sender_id, timestamp, data) VALUES (?, 1.0, '{}')", [("me",), ("me",), ("other",)]
+        )
     return path
 
 
@@ -29,7 +31,7 @@ def test_deletes_only_this_conversation_and_replaces_the_marker(tmp_path, monkey
     out = asyncio.run(_forget_if_asked("me", [{"recipient_id": "me", "custom": FORGET}], memory))
     assert out == [{"recipient_id": "me", "text": "Samtalen din er no sletta."}]
     assert _count(path, "me") == 0 and _count(path, "other") == 1
-    assert memory.get("me")["malform"] is None   # the channel forgets the sender too
+    assert memory.get("me")["malform"] is None  # the channel forgets the sender too
 
 
 def test_other_replies_pass_untouched(tmp_path, monkeypatch):

@@ -1,4 +1,5 @@
 """Is the service desk open right now? Europe/Oslo time, weekends and public holidays."""
+
 from datetime import datetime, timezone
 
 import pytest
@@ -10,18 +11,21 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=oslo())
 
 
-@pytest.mark.parametrize("moment,is_open", [
-    ("2026-11-26 09:00", True),    # Thursday, opening minute
-    ("2026-11-26 13:59", True),
-    ("2026-11-26 14:00", False),   # closes at 14.00
-    ("2026-11-26 08:59", False),
-    ("2026-11-28 11:00", False),   # Saturday
-    ("2026-11-29 11:00", False),   # Sunday
-    ("2027-05-17 10:00", False),   # Constitution Day on a Monday
-    ("2026-04-02 10:00", False),   # Maundy Thursday
-    ("2026-05-14 10:00", False),   # Ascension Day
-    ("2026-12-24 10:00", True),    # Christmas Eve is not a public holiday
-])
+@pytest.mark.parametrize(
+    "moment,is_open",
+    [
+        ("2026-11-26 09:00", True),  # Thursday, opening minute
+        ("2026-11-26 13:59", True),
+        ("2026-11-26 14:00", False),  # closes at 14.00
+        ("2026-11-26 08:59", False),
+        ("2026-11-28 11:00", False),  # Saturday
+        ("2026-11-29 11:00", False),  # Sunday
+        ("2027-05-17 10:00", False),  # Constitution Day on a Monday
+        ("2026-04-02 10:00", False),  # Maundy Thursday
+        ("2026-05-14 10:00", False),  # Ascension Day
+        ("2026-12-24 10:00", True),  # Christmas Eve is not a public holiday
+    ],
+)
 def test_open_or_closed(moment, is_open):
     assert status(at(moment)).open is is_open
 
@@ -35,7 +39,7 @@ def test_converts_other_time_zones_to_oslo():
 
 
 def test_next_opening_skips_weekends_and_easter():
-    desk = status(at("2026-04-01 15:00"))   # Wednesday before Easter, after closing
+    desk = status(at("2026-04-01 15:00"))  # Wednesday before Easter, after closing
     assert desk.next_open == at("2026-04-07 09:00")  # Tuesday after Easter Monday
     assert "tysdag 7. april kl. 09.00" in describe(desk)
     assert "tirsdag 7. april kl. 09.00" in describe(desk, "nb")

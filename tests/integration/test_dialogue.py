@@ -1,5 +1,6 @@
 """Issue 5 end to end: follow-ups, clarification, handover, feedback and "forget me", through the real
 Rasa server, action server and input channel (fixture `kari_stack`)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -58,7 +59,7 @@ def test_follow_ups_stay_with_kindergarten_until_a_new_topic(kari_stack):
 
 def test_unclear_twice_in_a_row_hands_over(kari_stack):
     c = Citizen(kari_stack)
-    first = c.say("/nlu_fallback")   # what the NLU reports when it is unsure
+    first = c.say("/nlu_fallback")  # what the NLU reports when it is unsure
     assert reply_text(first).startswith("Eg er ikkje heilt sikker på kva du meiner. Meinte du")
     buttons = first[0]["buttons"]
     assert 1 <= len(buttons) <= 3 and all("_" not in b["title"] for b in buttons)
@@ -98,8 +99,10 @@ def test_ratings_are_stored_without_personal_data(kari_stack):
     assert rows[-1]["day"] == date.today().isoformat()
 
 
-@pytest.mark.parametrize("words,standard,done", [("gløym meg", "nn", "Samtalen din er no sletta"),
-                                                 ("glem meg", "nb", "Samtalen din er nå slettet")])
+@pytest.mark.parametrize(
+    "words,standard,done",
+    [("gløym meg", "nn", "Samtalen din er no sletta"), ("glem meg", "nb", "Samtalen din er nå slettet")],
+)
 def test_forget_me_deletes_the_conversation_from_the_tracker_store(kari_stack, words, standard, done):
     c = Citizen(kari_stack)
     c.say("kva kostar barnehage?" if standard == "nn" else "hva koster barnehage?")
@@ -112,8 +115,9 @@ def test_forget_me_deletes_the_conversation_from_the_tracker_store(kari_stack, w
     assert "3 135" not in c.text("kva kostar det?")
 
 
-@pytest.mark.parametrize("text,standard", [("kven vinn stortingsvalet?", "nn"),
-                                           ("hva blir været i Oslo i morgen", "nb")])
+@pytest.mark.parametrize(
+    "text,standard", [("kven vinn stortingsvalet?", "nn"), ("hva blir været i Oslo i morgen", "nb")]
+)
 def test_out_of_scope_says_where_to_ask(kari_stack, text, standard):
     answer = Citizen(kari_stack).text(text)
     assert "70 16 20 00" in answer and "postmottak@alesund.kommune.no" in answer

@@ -3,6 +3,7 @@
 One stack of this module's own, which the tests break on purpose: each test kills or replaces a
 server and puts the real one back afterwards, so the tests do not depend on their order.
 """
+
 from __future__ import annotations
 
 import uuid

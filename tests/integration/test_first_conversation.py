@@ -1,4 +1,5 @@
 """Issue 2: a first conversation works in both written standards, through the real servers."""
+
 import pytest
 
 from tests.support.chat import reply_text, say
@@ -18,7 +19,11 @@ CASES = [
     ("snakker jeg med en robot?", "nb", ["en chatbot", "70 16 20 00"]),
     ("er du eit menneske eller ein robot", "nn", ["ein chatbot", "70 16 20 00"]),
     ("kven vinn stortingsvalet?", "nn", ["kan eg dessverre ikkje", "70 16 20 00", "postmottak@alesund.kommune.no"]),
-    ("hva blir været i Oslo i morgen", "nb", ["kan jeg dessverre ikke", "70 16 20 00", "postmottak@alesund.kommune.no"]),
+    (
+        "hva blir været i Oslo i morgen",
+        "nb",
+        ["kan jeg dessverre ikke", "70 16 20 00", "postmottak@alesund.kommune.no"],
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """Issue 3 end to end: questions through the REST channel get the right fact, from the live database."""
+
 import re
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 One stack of this module's own: its var dir holds only what this stack wrote, and its tracker
 database is seeded with an old and a recent conversation before Rasa starts (retention at start-up).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -66,7 +67,7 @@ assert fodselsnummer.is_valid(FNR) and fodselsnummer.is_valid(D_NUMBER) and fods
 def _spaced(d: str, *groups: int, sep: str = " ") -> str:
     out, i = [], 0
     for g in groups:
-        out.append(d[i:i + g])
+        out.append(d[i : i + g])
         i += g
     return sep.join(out)
 
@@ -76,15 +77,21 @@ MESSAGES: list[tuple[str, list[str]]] = [
     # national identity numbers: fødselsnummer, D-, H- and FH-numbers, invalid ones too
     (f"Fødselsnummeret mitt er {FNR}, har eg fått barnehageplass?", [FNR]),
     ("Hei, eg heiter Ola, 151086 95088, kva kostar SFO?", ["151086 95088"]),
-    (f"personnr {_spaced(FNR, 6, 5, sep='-')} – når er søknadsfristen for barnehage?", [_spaced(FNR, 6, 5, sep='-')]),
-    (f"Mitt fødselsnummer: {_spaced(FNR2, 2, 2, 2, 5, sep='.')}. Hvordan søker jeg om bostøtte?", [_spaced(FNR2, 2, 2, 2, 5, sep='.')]),
+    (f"personnr {_spaced(FNR, 6, 5, sep='-')} – når er søknadsfristen for barnehage?", [_spaced(FNR, 6, 5, sep="-")]),
+    (
+        f"Mitt fødselsnummer: {_spaced(FNR2, 2, 2, 2, 5, sep='.')}. Hvordan søker jeg om bostøtte?",
+        [_spaced(FNR2, 2, 2, 2, 5, sep=".")],
+    ),
     (f"D-nummeret mitt er {D_NUMBER} og eg treng hjelp med skatt", [D_NUMBER]),
     (f"Jeg har d-nummer {_spaced(D_NUMBER, 6, 5)}, kan jeg søke om barnehageplass?", [_spaced(D_NUMBER, 6, 5)]),
     (f"H-nummer {H_NUMBER} – kva er opningstidene til legevakta?", [H_NUMBER]),
     (f"Mitt FH-nummer er {FH_NUMBER}. Hvem kan jeg ringe?", [FH_NUMBER]),
     ("Eg skreiv feil: 12345678901, er det gyldig?", ["12345678901"]),
     (f"({FNR2}) hva koster barnehage", [FNR2]),
-    ("\uff11\uff15\uff11\uff10\uff18\uff16\uff19\uff15\uff10\uff18\uff18 er nummeret mitt", ["\uff11\uff15\uff11\uff10\uff18\uff16\uff19\uff15\uff10\uff18\uff18"]),
+    (
+        "\uff11\uff15\uff11\uff10\uff18\uff16\uff19\uff15\uff10\uff18\uff18 er nummeret mitt",
+        ["\uff11\uff15\uff11\uff10\uff18\uff16\uff19\uff15\uff10\uff18\uff18"],
+    ),
     (f"{FNR}", [FNR]),
     # phone numbers, with and without +47 / 0047, grouped in the usual ways
     ("Ring meg på 98765432 om barnehageplassen", ["98765432"]),
@@ -113,17 +120,29 @@ MESSAGES: list[tuple[str, list[str]]] = [
     ('/ask_about{"topic":"siri.moe@gmail.com"}', ["siri.moe@gmail.com"]),
     ("silje@proton.me", ["silje@proton.me"]),
     # bank account numbers and IBAN
-    (f"Kontonummeret mitt er {_spaced(ACCOUNT, 4, 2, 5, sep='.')}, når kjem pengane?", [_spaced(ACCOUNT, 4, 2, 5, sep='.')]),
+    (
+        f"Kontonummeret mitt er {_spaced(ACCOUNT, 4, 2, 5, sep='.')}, når kjem pengane?",
+        [_spaced(ACCOUNT, 4, 2, 5, sep=".")],
+    ),
     (f"Betal tilbake til {_spaced(ACCOUNT2, 4, 2, 5)} takk", [_spaced(ACCOUNT2, 4, 2, 5)]),
     (f"konto {ACCOUNT}, hva koster SFO?", [ACCOUNT]),
     ("IBAN NO93 8601 1117 947 – kven betaler eg til?", ["NO93 8601 1117 947"]),
     ("NO9386011117947 er kontoen min", ["NO9386011117947"]),
-    (f"kontonr: {_spaced(ACCOUNT2, 4, 2, 5, sep='-')}. Når er fristen for eigedomsskatt?", [_spaced(ACCOUNT2, 4, 2, 5, sep='-')]),
+    (
+        f"kontonr: {_spaced(ACCOUNT2, 4, 2, 5, sep='-')}. Når er fristen for eigedomsskatt?",
+        [_spaced(ACCOUNT2, 4, 2, 5, sep="-")],
+    ),
     # several kinds in one message, split over lines, with invisible characters
-    (f"Hei! {FNR}, 98765432 og ola.nordmann@gmail.com – hjelp med barnehage", [FNR, "98765432", "ola.nordmann@gmail.com"]),
+    (
+        f"Hei! {FNR}, 98765432 og ola.nordmann@gmail.com – hjelp med barnehage",
+        [FNR, "98765432", "ola.nordmann@gmail.com"],
+    ),
     (f"Jeg er {D_NUMBER}\nmobil 41234567\nkonto {ACCOUNT}", [D_NUMBER, "41234567", ACCOUNT]),
     ("nummer 9876\u200b5432, e-post per@firma.no", ["9876\u200b5432", "per@firma.no"]),
-    (f"fnr {FNR[:6]}\u00a0{FNR[6:]} og tlf 912\u00a034\u00a0567", [f"{FNR[:6]}\u00a0{FNR[6:]}", "912\u00a034\u00a0567"]),
+    (
+        f"fnr {FNR[:6]}\u00a0{FNR[6:]} og tlf 912\u00a034\u00a0567",
+        [f"{FNR[:6]}\u00a0{FNR[6:]}", "912\u00a034\u00a0567"],
+    ),
     (f"Kva kostar barnehage? Mitt nummer er 47 11 22 33, {MARKER}", ["47 11 22 33"]),
     (f"Hvordan søker jeg om barnehageplass? {MARKER} e-post marit@uib.no", ["marit@uib.no"]),
     (f"Ring meg på +47 480 12 345 {MARKER}", ["+47 480 12 345"]),
@@ -157,10 +176,12 @@ def _seed_tracker(db: Path, conversations: dict[str, float]) -> None:
             ts = time.time() - age * DAY
             events = [
                 ActionExecuted("action_listen", timestamp=ts),
-                UserUttered("Hvordan søker jeg om barnehageplass?",
-                            intent={"name": "ask_apply", "confidence": 1.0},
-                            entities=[{"entity": "malform", "value": "nb", "start": 0, "end": 0}],
-                            timestamp=ts + 1),
+                UserUttered(
+                    "Hvordan søker jeg om barnehageplass?",
+                    intent={"name": "ask_apply", "confidence": 1.0},
+                    entities=[{"entity": "malform", "value": "nb", "start": 0, "end": 0}],
+                    timestamp=ts + 1,
+                ),
                 SlotSet("malform", "nb", timestamp=ts + 1),
                 ActionExecuted("action_answer", timestamp=ts + 2),
                 BotUttered("Du søker i Foresattportalen.", timestamp=ts + 2),
@@ -204,8 +225,14 @@ def test_retention_command_deletes_old_conversations_while_kari_runs(stack):
     _seed_tracker(_tracker_db(stack), {"stale-while-running": RETENTION_DAYS + 1})
     live = uuid.uuid4().hex
     say(stack.rasa_url, "Hvordan søker jeg om barnehageplass?", sender=live)
-    result = subprocess.run([sys.executable, "-m", "kari", "retention"], cwd=REPO, capture_output=True,
-                            text=True, env={**os.environ, **stack.env()}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kari", "retention"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **stack.env()},
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "Deleted 1 conversation(s)" in result.stdout, result.stdout
     senders = _senders(_tracker_db(stack))
@@ -218,7 +245,8 @@ def _search(root: Path, needles: dict[str, str]) -> list[str]:
 
     Digit-only forms count only as whole numbers, so a timestamp's digits are no false hit."""
     patterns = {
-        form: re.compile(rb"(?<!\d)" + re.escape(form.encode()) + rb"(?!\d)") if form.isdigit()
+        form: re.compile(rb"(?<!\d)" + re.escape(form.encode()) + rb"(?!\d)")
+        if form.isdigit()
         else re.compile(re.escape(form.encode("utf-8")))
         for form in needles
     }

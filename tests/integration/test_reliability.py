@@ -4,6 +4,7 @@ half turns, 3 nothing is stored after "no answer", 5 only Rasa may call the acti
 Rasa's parts listen on 127.0.0.1, 7 a locked knowledge database does not freeze the action
 server, 8 messages sent together by one sender are all answered, 10 Rasa's version is hidden
 and a typed /restart does not restart the conversation."""
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,9 @@ def stack(tmp_path_factory) -> Stack:
 
 def _user_texts(stack: Stack, sender: str) -> list[str]:
     with sqlite3.connect(stack.var_dir / "tracker.db", timeout=10) as conn:
-        rows = conn.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                            (sender,)).fetchall()
+        rows = conn.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
     return [json.loads(data)["text"] for (data,) in rows]
 
 
@@ -107,10 +109,11 @@ def test_a_locked_tracker_database_gives_polite_replies_in_time_and_no_half_turn
     # Every stored user message has Kari's answer after it: nothing half stored.
     with sqlite3.connect(stack.var_dir / "tracker.db", timeout=10) as conn:
         for sender in senders:
-            kinds = [k for (k,) in conn.execute(
-                "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))]
+            kinds = [
+                k for (k,) in conn.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))
+            ]
             if "user" in kinds:
-                assert "bot" in kinds[kinds.index("user"):], kinds
+                assert "bot" in kinds[kinds.index("user") :], kinds
     # and Kari works again at once
     _, status, body = timed_say(stack.rasa_url, PRICE_QUESTION)
     assert status == 200 and PRICE_ANSWER in reply_text(body)
@@ -132,9 +135,18 @@ def test_nothing_is_stored_after_the_citizen_was_told_no_answer(stack):
 
 # --- 5 -----------------------------------------------------------------------------------------
 def test_only_rasa_may_call_the_action_server(stack):
-    call = {"next_action": "action_feedback", "sender_id": "x", "version": "3.6.2",
-            "tracker": {"sender_id": "x", "slots": {"topic": "<script>alert(1)</script>"},
-                        "latest_message": {}, "events": []}, "domain": {}}
+    call = {
+        "next_action": "action_feedback",
+        "sender_id": "x",
+        "version": "3.6.2",
+        "tracker": {
+            "sender_id": "x",
+            "slots": {"topic": "<script>alert(1)</script>"},
+            "latest_message": {},
+            "events": [],
+        },
+        "domain": {},
+    }
     assert requests.post(f"{stack.action_url}/webhook", json=call, timeout=10).status_code == 403
     wrong = {"X-Kari-Action-Token": "guess"}
     assert requests.post(f"{stack.action_url}/webhook", json=call, headers=wrong, timeout=10).status_code == 403
@@ -177,11 +189,16 @@ def test_a_locked_knowledge_database_does_not_freeze_the_action_server(stack):
 def test_messages_sent_together_by_one_sender_are_all_answered(stack):
     time.sleep(9)  # the knowledge base lock of the test before is gone
     sender = uuid.uuid4().hex
-    questions = ["Hva koster barnehageplass?", "Hvordan søker jeg om barnehageplass?", "takk",
-                 "Hva er åpningstidene?", "Hei"]
+    questions = [
+        "Hva koster barnehageplass?",
+        "Hvordan søker jeg om barnehageplass?",
+        "takk",
+        "Hva er åpningstidene?",
+        "Hei",
+    ]
     with ThreadPoolExecutor(5) as pool:
         results = list(pool.map(lambda q: timed_say(stack.rasa_url, q, sender=sender), questions))
-    for seconds, status, body in results:
+    for _seconds, status, body in results:
         assert status == 200 and not any(n in reply_text(body) for n in NO_ANSWER), reply_text(body)
     assert sorted(_user_texts(stack, sender)) == sorted(questions)
 

@@ -2,6 +2,7 @@
 
 Runs against the shared real stack (`kari_stack`): these tests only read.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -70,21 +71,29 @@ def test_web_app_does_not_pass_the_api_on(kari_stack, known_conversation, method
 
 
 def test_web_app_proxies_only_the_kari_channel(kari_stack, known_conversation):
-    response = requests.post(f"{kari_stack.web_url}/webhooks/rest/webhook",
-                             json={"sender": known_conversation, "message": "hei"}, timeout=15)
+    response = requests.post(
+        f"{kari_stack.web_url}/webhooks/rest/webhook", json={"sender": known_conversation, "message": "hei"}, timeout=15
+    )
     _assert_closed(response, known_conversation)
     assert say(kari_stack.web_url, "hei", channel="kari"), "the widget's route works"
 
 
 def _preflight(url: str, origin: str) -> requests.Response:
-    return requests.options(url, timeout=15, headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    return requests.options(
+        url,
+        timeout=15,
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
 
 
 def _post(url: str, origin: str) -> requests.Response:
-    return requests.post(url, json={"sender": uuid.uuid4().hex, "message": "hei"},
-                         headers={"Origin": origin}, timeout=30)
+    return requests.post(
+        url, json={"sender": uuid.uuid4().hex, "message": "hei"}, headers={"Origin": origin}, timeout=30
+    )
 
 
 @pytest.mark.parametrize("channel", ["kari", "rest"])

@@ -1,6 +1,7 @@
 """Issue 13 at the web app (`python -m kari web` as a real process, a stand-in for Rasa):
 rate limits per client and per conversation (failure 6), Retry-After passed on (failure 3), and
 the minor items of failure 10: odd static paths are 404 (never 500), 502 names no address."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ def _start_web(rasa_url: str, **env: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "kari", "web", "--port", str(port), "--rasa-url", rasa_url],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -107,8 +111,18 @@ def test_busy_rasa_gives_503_with_retry_after_through_the_proxy(web, fake_rasa):
     assert resp.status_code == 503 and resp.headers.get("Retry-After") == "2"
 
 
-@pytest.mark.parametrize("path", ["/static/", "/static/.", "/static/%00", "/static/a%00b.js",
-                                  "/static/..%2fapp.py", "/static/../app.py", "/static/nope.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/",
+        "/static/.",
+        "/static/%00",
+        "/static/a%00b.js",
+        "/static/..%2fapp.py",
+        "/static/../app.py",
+        "/static/nope.js",
+    ],
+)
 def test_odd_static_paths_are_404(web, path):
     resp = requests.get(web + path, timeout=10)
     assert resp.status_code == 404, (path, resp.status_code, resp.text[:200])

@@ -1,4 +1,5 @@
 """Fixtures for the knowledge-base tests: every database test runs on SQLite AND PostgreSQL."""
+
 from __future__ import annotations
 
 import shutil
@@ -46,3 +47,17 @@ def kb(db_url: str, kb_dir: Path) -> str:
 def session(kb: str):
     with session_scope() as s:
         yield s
+
+
+CONTENT = REPO / "data" / "knowledge"
+FILES = ("partners.yml", "projects.yml", "services.yml", "municipality.yml")
+
+
+@pytest.fixture
+def real_kb(db_url: str, capsys) -> str:
+    if not all((CONTENT / f).exists() for f in FILES):
+        pytest.fail(f"the knowledge content is not in {CONTENT} yet ({', '.join(FILES)})", pytrace=False)
+    code = cli.main(["import", "--dir", str(CONTENT)])
+    err = capsys.readouterr().err
+    assert code == 0, f"data/knowledge/ does not import:\n{err}"
+    return db_url

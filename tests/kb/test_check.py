@@ -1,4 +1,5 @@
 """`kb check` lists what staff must look at; --strict turns a non-empty list into exit 1."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,9 +59,14 @@ def test_a_recent_verification_makes_an_old_source_current(kb, capsys):
 
 def test_operator_contact_must_be_backed_by_the_topics_answers(kb, capsys):
     with session_scope() as s:
-        s.execute(update(Topic).where(Topic.key == "barnehage")
-                  .values(operator_nn="Barnehagekontoret (70 00 00 01)", operator_nb="Barnehagekontoret (70 00 00 01)"))
+        s.execute(
+            update(Topic)
+            .where(Topic.key == "barnehage")
+            .values(operator_nn="Barnehagekontoret (70 00 00 01)", operator_nb="Barnehagekontoret (70 00 00 01)")
+        )
     capsys.readouterr()
     cli.main(["check", "--today", "2026-12-01"])
     out = capsys.readouterr().out
-    assert "operator contact not in the topic's answers (2):" in out and "barnehage: nn operator names 70 00 00 01" in out
+    assert (
+        "operator contact not in the topic's answers (2):" in out and "barnehage: nn operator names 70 00 00 01" in out
+    )

@@ -1,6 +1,7 @@
 """Issue 12 on the real content: third parties' cautions name their own contact, safety topics open with
 the emergency number, and `kb check` finds nothing the content can fix by itself. Every expected fact is
 read from the knowledge base, so staff edits do not break these tests."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,6 @@ from kari.knowledge.check import contact_tokens, find_issues
 from kari.knowledge.db import session_scope
 from kari.knowledge.models import Answer, Topic
 from kari.knowledge.texts import PHONE
-from tests.kb.test_real_content import real_kb  # noqa: F401  (fixture)
 
 # The services the municipality does not run itself (issue 12): each must name its operator.
 THIRD_PARTIES = ("renovasjon", "feiing", "parkering", "skuleskyss", "nav")
@@ -20,8 +20,16 @@ CAUTION = {"nn": "Dette kan vere utdatert", "nb": "Dette kan være utdatert"}
 
 
 def topics(session, *where):
-    return session.execute(select(Topic).options(selectinload(Topic.answers).selectinload(Answer.source))
-                           .where(*where).order_by(Topic.key)).scalars().all()
+    return (
+        session.execute(
+            select(Topic)
+            .options(selectinload(Topic.answers).selectinload(Answer.source))
+            .where(*where)
+            .order_by(Topic.key)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def test_third_parties_have_an_operator_whose_contact_their_answers_hold(real_kb):
@@ -44,7 +52,7 @@ def test_a_third_partys_caution_names_its_own_contact_not_the_switchboard(real_k
                 if not (row.review or "").strip():
                     continue
                 text = answer(s, t.key, row.aspect, malform).text
-                caution = text[text.index(CAUTION[malform]):].split("\n")[0]
+                caution = text[text.index(CAUTION[malform]) :].split("\n")[0]
                 assert PHONE not in caution, f"{t.key}/{row.aspect}: {caution!r}"
                 if not all(c in row.text(malform) for c in contact_tokens(operator)):
                     assert operator in caution, f"{t.key}/{row.aspect}: {caution!r}"
@@ -84,4 +92,3 @@ def test_no_reply_says_the_switchboard_number_twice(real_kb):
                 for m in ("nn", "nb"):
                     text = answer(s, t.key, row.aspect, m).text
                     assert text.count(PHONE) <= 1, f"{t.key}/{row.aspect}/{m}: {text!r}"
-

@@ -1,4 +1,5 @@
 """The topic linker finds what a citizen means, on the current database content."""
+
 from __future__ import annotations
 
 import pytest
@@ -75,8 +76,11 @@ def test_exact_beats_typo(session):
 def test_entity_with_a_key_wins_outright(session):
     result = link(session, "barnehage pris", entities=[{"entity": "topic", "value": "startlan"}])
     assert result.best.key == "startlan"
-    result = link(session, "bustad", entities=[{"entity": "malform", "value": "nn"},
-                                               {"entity": "topic", "value": "kommunal-bustad"}])
+    result = link(
+        session,
+        "bustad",
+        entities=[{"entity": "malform", "value": "nn"}, {"entity": "topic", "value": "kommunal-bustad"}],
+    )
     assert result.best.key == "kommunal-bustad"
 
 

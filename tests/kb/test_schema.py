@@ -1,8 +1,9 @@
 """Schema migrations keep staff-edited content; clear one-line errors when the database is missing."""
+
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import create_engine, inspect, text
 
 from kari.knowledge import cli
 from kari.knowledge.db import KnowledgeBaseUnavailable, dispose_engines, get_engine, session_scope
@@ -23,10 +24,18 @@ def test_staff_edited_database_survives_upgrade(db_url):
     engine = create_engine(db_url, future=True)
     upgrade(engine, target=1)  # an "old" database …
     with engine.begin() as conn:  # … that staff filled by hand
-        conn.execute(text("INSERT INTO topics (key, kind, name_nn, name_nb) VALUES "
-                          "('symjehall', 'service', 'Symjehall', 'Svømmehall')"))
-        conn.execute(text("INSERT INTO answers (topic_id, aspect, text_nn, text_nb) "
-                          "SELECT id, 'hours', 'Ope 07–21.', 'Åpent 07–21.' FROM topics"))
+        conn.execute(
+            text(
+                "INSERT INTO topics (key, kind, name_nn, name_nb) VALUES "
+                "('symjehall', 'service', 'Symjehall', 'Svømmehall')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO answers (topic_id, aspect, text_nn, text_nb) "
+                "SELECT id, 'hours', 'Ope 07–21.', 'Åpent 07–21.' FROM topics"
+            )
+        )
     engine.dispose()
     with session_scope() as s:  # start-up upgrades to the newest schema
         assert link(s, "opningstider symjehallen").best.key == "symjehall"
@@ -69,12 +78,20 @@ def test_upgrade_to_4_splits_checked_and_keeps_staff_content(db_url):
     engine = create_engine(db_url, future=True)
     upgrade(engine, target=3)  # a database from before issue 12, with a `checked` date …
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO topics (key, kind, name_nn, name_nb) VALUES "
-                          "('renovasjon', 'service', 'Renovasjon', 'Renovasjon')"))
+        conn.execute(
+            text(
+                "INSERT INTO topics (key, kind, name_nn, name_nb) VALUES "
+                "('renovasjon', 'service', 'Renovasjon', 'Renovasjon')"
+            )
+        )
         conn.execute(text("INSERT INTO sources (url) VALUES ('https://arim.no')"))
-        conn.execute(text("INSERT INTO answers (topic_id, aspect, text_nn, text_nb, source_id, checked, review) "
-                          "SELECT t.id, 'contact', 'Ring ÅRIM.', 'Ring ÅRIM.', s.id, '2026-11-26', 'sjekk' "
-                          "FROM topics t, sources s"))
+        conn.execute(
+            text(
+                "INSERT INTO answers (topic_id, aspect, text_nn, text_nb, source_id, checked, review) "
+                "SELECT t.id, 'contact', 'Ring ÅRIM.', 'Ring ÅRIM.', s.id, '2026-11-26', 'sjekk' "
+                "FROM topics t, sources s"
+            )
+        )
     engine.dispose()
     assert upgrade(create_engine(db_url, future=True)) == LATEST >= 4
     with session_scope() as s:

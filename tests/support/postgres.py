@@ -4,6 +4,7 @@
 user when the tests run as root) and stops and deletes it at the end. Missing binaries make the
 PostgreSQL tests FAIL with a clear message, unless KARI_SKIP_POSTGRES=1 asks to skip them.
 """
+
 from __future__ import annotations
 
 import glob
@@ -31,10 +32,15 @@ class PostgresUnavailable(RuntimeError):
 
 def find_bin_dir() -> Path | None:
     """The newest /usr/lib/postgresql/<version>/bin that has initdb and pg_ctl."""
-    dirs = [Path(d) for d in glob.glob("/usr/lib/postgresql/*/bin")
-            if (Path(d) / "initdb").exists() and (Path(d) / "pg_ctl").exists()]
+    dirs = [
+        Path(d)
+        for d in glob.glob("/usr/lib/postgresql/*/bin")
+        if (Path(d) / "initdb").exists() and (Path(d) / "pg_ctl").exists()
+    ]
+
     def version(p: Path) -> tuple[int, ...]:
         return tuple(int(x) for x in p.parent.name.split(".") if x.isdigit())
+
     return max(dirs, key=version) if dirs else None
 
 
@@ -73,28 +79,38 @@ def start() -> tuple[PostgresServer, callable]:
         raise PostgresUnavailable(
             "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (initdb, pg_ctl). "
             "Install them (Debian: apt-get install postgresql) or set KARI_SKIP_POSTGRES=1 to skip "
-            "the PostgreSQL tests.")
+            "the PostgreSQL tests."
+        )
     tmp = Path(tempfile.mkdtemp(prefix="kari-pg-"))
     runas: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
         try:
             pw = pwd.getpwnam("postgres")
         except KeyError:
-            raise PostgresUnavailable("running as root and there is no `postgres` user to run initdb as")
+            raise PostgresUnavailable("running as root and there is no `postgres` user to run initdb as") from None
         os.chown(tmp, pw.pw_uid, pw.pw_gid)
         runas = ["runuser", "-u", "postgres", "--"]
     data, port = tmp / "data", free_port()
-    _run([str(bindir / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8",
-          "--no-locale", "--no-sync"], runas)
-    opts = (f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off")
-    _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "server.log"), "-w", "-t", "60",
-          "-o", opts, "start"], runas)
+    _run(
+        [str(bindir / "initdb"), "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"],
+        runas,
+    )
+    opts = (
+        f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    _run(
+        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "server.log"), "-w", "-t", "60", "-o", opts, "start"],
+        runas,
+    )
 
     def stop() -> None:
         try:
-            subprocess.run(runas + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                           capture_output=True, timeout=60)
+            subprocess.run(
+                runas + [str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                timeout=60,
+            )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

@@ -5,6 +5,7 @@
 
 Runs in a thread of the test process, on the port where Rasa expects the real action server.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The Kari input channel on a real Sanic server, with a stub in place of Rasa's agent."""
+
 from __future__ import annotations
 
 import asyncio
@@ -7,15 +8,15 @@ import logging
 import socket
 import threading
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 
 import pytest
 import requests
+from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from kari.channels import kari_channel
 from kari.channels.kari_channel import KariInput
-from rasa.core.channels.channel import UserMessage
 from tests.support.bad_inputs import (
     CASES,
     EMPTY_NB,
@@ -263,6 +264,7 @@ def test_with_the_real_malform_detector(server: Server, monkeypatch: pytest.Monk
 
 
 # --- issue 18: the citizen's choice of written standard and the conversation's evidence -----------
+
 
 def _say_with_choice(server: Server, sender: str, message: str, malform: Any) -> requests.Response:
     body = json.dumps({"sender": sender, "message": message, "malform": malform})

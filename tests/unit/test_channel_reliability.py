@@ -2,11 +2,11 @@
 order per sender, no answer computed after "no answer", 503 + Retry-After under overload,
 typed "/…" commands as text (buttons Kari offered still work, once), cross-origin POSTs refused,
 Rasa's version hidden, DEBUG log records masked."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,11 +14,11 @@ from typing import List
 
 import pytest
 import requests
+from rasa.core.channels.channel import UserMessage
 from sanic import response as sanic_response
 
 from kari.channels import kari_channel
 from kari.channels.kari_channel import KariInput, KariRestInput
-from rasa.core.channels.channel import UserMessage
 from tests.unit.test_channel_input import Server, stub_detect_malform
 
 PAYLOAD = '/ask_price{"topic":"barnehage"}'
@@ -40,8 +40,10 @@ class SlowRasa:
             await message.output_channel.send_text_with_buttons(message.sender_id, "Takk", [])
             return
         await message.output_channel.send_text_with_buttons(
-            message.sender_id, f"Svar på {message.text}",
-            [{"title": "Pris", "payload": PAYLOAD}, {"title": "Bra", "payload": "/feedback_good"}])
+            message.sender_id,
+            f"Svar på {message.text}",
+            [{"title": "Pris", "payload": PAYLOAD}, {"title": "Bra", "payload": "/feedback_good"}],
+        )
 
 
 def _server(channel: KariInput) -> tuple[Server, SlowRasa]:
@@ -51,6 +53,7 @@ def _server(channel: KariInput) -> tuple[Server, SlowRasa]:
     srv.rasa = rasa  # type: ignore[assignment]
     srv.channel = channel
     from sanic import Sanic
+
     srv.app = Sanic(f"kari_rel_{uuid.uuid4().hex[:8]}")
     srv.app.blueprint(channel.blueprint(rasa.on_new_message), url_prefix="/webhooks/kari")
 
@@ -100,8 +103,9 @@ def test_overload_gives_503_with_retry_after_at_once(slow):
     rasa.delays = {"tung": 1.0}
     with ThreadPoolExecutor(8) as pool:
         started = time.monotonic()
-        futures = [pool.submit(lambda: (srv.say(uuid.uuid4().hex, "tung"), time.monotonic() - started))
-                   for _ in range(8)]
+        futures = [
+            pool.submit(lambda: (srv.say(uuid.uuid4().hex, "tung"), time.monotonic() - started)) for _ in range(8)
+        ]
         results = [f.result() for f in futures]
     busy = [(r, s) for r, s in results if r.status_code == 503]
     assert busy, [r.status_code for r, _ in results]
@@ -141,11 +145,13 @@ def test_typed_commands_are_text_and_offered_buttons_work_once(slow):
 def test_cross_origin_posts_are_refused(slow):
     srv, rasa = slow
     body = b'{"sender": "x1", "message": "hei"}'
-    evil = requests.post(srv.url, data=body, headers={"Content-Type": "application/json",
-                                                      "Origin": "http://evil.example"}, timeout=10)
+    evil = requests.post(
+        srv.url, data=body, headers={"Content-Type": "application/json", "Origin": "http://evil.example"}, timeout=10
+    )
     assert evil.status_code == 403 and rasa.started == []
-    ok = requests.post(srv.url, data=body, headers={"Content-Type": "application/json",
-                                                    "Origin": "http://kari.example"}, timeout=10)
+    ok = requests.post(
+        srv.url, data=body, headers={"Content-Type": "application/json", "Origin": "http://kari.example"}, timeout=10
+    )
     assert ok.status_code == 200
 
 
@@ -153,8 +159,12 @@ def test_rest_route_refuses_cross_origin_text_plain(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(kari_channel, "detect_malform", stub_detect_malform)
     srv, rasa = _server(KariRestInput(allowed_origins=["http://kari.example"]))
     try:
-        resp = requests.post(srv.url, data=b'{"sender": "x2", "message": "hei"}',
-                             headers={"Content-Type": "text/plain", "Origin": "http://evil.example"}, timeout=10)
+        resp = requests.post(
+            srv.url,
+            data=b'{"sender": "x2", "message": "hei"}',
+            headers={"Content-Type": "text/plain", "Origin": "http://evil.example"},
+            timeout=10,
+        )
         assert resp.status_code == 403 and rasa.started == []
         # curl (no Origin) still works with any content type
         resp = requests.post(srv.url, data=b'{"sender": "x2", "message": "hei"}', timeout=10)

@@ -1,4 +1,5 @@
 """LinearIntentClassifier: learns the kind of question, ranks intents, survives a save and load."""
+
 import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
@@ -12,12 +13,31 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from kari.nlu.linear_classifier import LABELS_FILE, WEIGHTS_FILE, LinearIntentClassifier
 
 EXAMPLES = {
-    "ask_price": ["kva kostar barnehage", "pris på bhg", "hva koster sfo", "kor mykje kostar kulturskulen",
-                  "hvor mye koster eiendomsskatten", "pris renovasjon", "kva er prisen for feiing"],
-    "ask_hours": ["når er biblioteket ope", "opningstider legevakt", "åpningstider innbyggertorget",
-                  "når stenger bassenget", "er servicetorget ope i dag", "når åpner biblioteket"],
-    "ask_contact": ["telefonnummer til legevakta", "kva er e-postadressa til kommunen", "hvem ringer jeg om bhg",
-                    "kontakt barnevernet", "adressa til helsestasjonen", "tlf nav"],
+    "ask_price": [
+        "kva kostar barnehage",
+        "pris på bhg",
+        "hva koster sfo",
+        "kor mykje kostar kulturskulen",
+        "hvor mye koster eiendomsskatten",
+        "pris renovasjon",
+        "kva er prisen for feiing",
+    ],
+    "ask_hours": [
+        "når er biblioteket ope",
+        "opningstider legevakt",
+        "åpningstider innbyggertorget",
+        "når stenger bassenget",
+        "er servicetorget ope i dag",
+        "når åpner biblioteket",
+    ],
+    "ask_contact": [
+        "telefonnummer til legevakta",
+        "kva er e-postadressa til kommunen",
+        "hvem ringer jeg om bhg",
+        "kontakt barnevernet",
+        "adressa til helsestasjonen",
+        "tlf nav",
+    ],
     "greet": ["hei", "hallo", "god morgon", "heisann", "god dag kari", "hei på deg"],
 }
 
@@ -39,13 +59,13 @@ class Kari:
     def __init__(self, storage, config=None, examples=EXAMPLES):
         self.storage = storage
         self.tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
-        data = TrainingData([Message(data={"text": t, "intent": i})
-                             for i, texts in examples.items() for t in texts])
+        data = TrainingData([Message(data={"text": t, "intent": i}) for i, texts in examples.items() for t in texts])
         self.tokenizer.process_training_data(data)
         self.featurizers = []
         for name, extra in (("words", {}), ("chars", {"analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5})):
             featurizer = CountVectorsFeaturizer.create(
-                {**CountVectorsFeaturizer.get_default_config(), **extra}, storage, Resource(name), context(name))
+                {**CountVectorsFeaturizer.get_default_config(), **extra}, storage, Resource(name), context(name)
+            )
             featurizer.train(data)
             featurizer.process_training_data(data)
             self.featurizers.append(featurizer)
@@ -70,8 +90,12 @@ def kari(tmp_path):
 
 
 def test_new_questions_get_the_right_kind(kari):
-    questions = {"kva kostar sfo": "ask_price", "når er legevakta ope": "ask_hours",
-                 "telefonnummer til nav": "ask_contact", "hallo kari": "greet"}
+    questions = {
+        "kva kostar sfo": "ask_price",
+        "når er legevakta ope": "ask_hours",
+        "telefonnummer til nav": "ask_contact",
+        "hallo kari": "greet",
+    }
     assert [m.get("intent")["name"] for m in kari.classify(*questions)] == list(questions.values())
 
 

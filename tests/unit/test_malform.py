@@ -47,8 +47,7 @@ def test_bokmal_is_detected(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "ok", "takk", "hei", "barnehage", "NExTdigital", "?!", "12345",
-     "ka koste det", "kan du hjelpe meg"],
+    ["", "   ", "ok", "takk", "hei", "barnehage", "NExTdigital", "?!", "12345", "ka koste det", "kan du hjelpe meg"],
 )
 def test_no_evidence_gives_none(text: str) -> None:
     assert detect_malform(text) is None
@@ -176,9 +175,7 @@ def test_pipeline_config_puts_detector_in_prediction_graph() -> None:
         ],
         "policies": [],
     }
-    graph = DefaultV1Recipe().graph_config_for_recipe(
-        config, {}, training_type=TrainingType.NLU
-    )
+    graph = DefaultV1Recipe().graph_config_for_recipe(config, {}, training_type=TrainingType.NLU)
     nodes = [n for name, n in graph.predict_schema.nodes.items() if "MalformDetector" in name]
     assert len(nodes) == 1
     assert nodes[0].fn == "process"

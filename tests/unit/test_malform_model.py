@@ -11,8 +11,8 @@ from kari.nlu import malform
 from kari.nlu.malform import conversation_malform, detect_malform, malform_evidence
 from kari.nlu.malform_eval import evaluate
 
-
 # --- the model file ---------------------------------------------------------------------------------
+
 
 def test_model_file_is_small_json() -> None:
     assert malform.MODEL_PATH.stat().st_size < 2_000_000
@@ -27,18 +27,25 @@ def test_committed_model_matches_a_rebuild() -> None:
 
     committed = json.loads(malform.MODEL_PATH.read_text(encoding="utf-8"))
     rebuilt = build()
-    assert {k: v for k, v in rebuilt.items() if k != "weights"} == \
-        {k: v for k, v in committed.items() if k != "weights"}
+    assert {k: v for k, v in rebuilt.items() if k != "weights"} == {
+        k: v for k, v in committed.items() if k != "weights"
+    }
     # same features; weights equal up to solver round-off (rounded to 4 decimals in the file)
-    small = [k for k in set(committed["weights"]) ^ set(rebuilt["weights"])
-             if abs(committed["weights"].get(k, rebuilt["weights"].get(k, 0))) > 0.003]
+    small = [
+        k
+        for k in set(committed["weights"]) ^ set(rebuilt["weights"])
+        if abs(committed["weights"].get(k, rebuilt["weights"].get(k, 0))) > 0.003
+    ]
     assert not small, f"features differ: {small[:10]} — run python -m kari.nlu.malform_train"
-    drift = max(abs(committed["weights"][k] - rebuilt["weights"][k])
-                for k in set(committed["weights"]) & set(rebuilt["weights"]))
+    drift = max(
+        abs(committed["weights"][k] - rebuilt["weights"][k])
+        for k in set(committed["weights"]) & set(rebuilt["weights"])
+    )
     assert drift < 0.002, "the committed model is stale: run python -m kari.nlu.malform_train"
 
 
 # --- held-out accuracy (tests/malform: never trained or tuned on) -----------------------------------
+
 
 @pytest.fixture(scope="module")
 def results():
@@ -69,6 +76,7 @@ def test_issue_targets_on_ud_heldout(results, name) -> None:
 
 
 # --- evidence and the conversation ------------------------------------------------------------------
+
 
 def test_evidence_is_signed_log_odds() -> None:
     assert malform_evidence("hvordan søker jeg om barnehageplass") > 1

@@ -1,4 +1,5 @@
 """The spelling normaliser gives Nynorsk, Bokmål and dialect function words one shared form."""
+
 import pytest
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
@@ -8,14 +9,17 @@ from rasa.shared.nlu.training_data.message import Message
 from kari.nlu.normaliser import SpellingNormaliser, normalise_word
 
 
-@pytest.mark.parametrize("variants,shared", [
-    (["kva", "ka", "hva", "Kva"], "hva"),
-    (["korleis", "kossen", "hvordan", "åssen"], "hvordan"),
-    (["ikkje", "ittje", "ikke"], "ikke"),
-    (["eg", "æ", "jeg"], "jeg"),
-    (["kven", "kem", "hvem"], "hvem"),
-    (["kostar", "koster"], "koster"),
-])
+@pytest.mark.parametrize(
+    "variants,shared",
+    [
+        (["kva", "ka", "hva", "Kva"], "hva"),
+        (["korleis", "kossen", "hvordan", "åssen"], "hvordan"),
+        (["ikkje", "ittje", "ikke"], "ikke"),
+        (["eg", "æ", "jeg"], "jeg"),
+        (["kven", "kem", "hvem"], "hvem"),
+        (["kostar", "koster"], "koster"),
+    ],
+)
 def test_variants_share_one_form(variants, shared):
     assert {normalise_word(v) for v in variants} == {shared}
 

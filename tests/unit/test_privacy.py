@@ -1,4 +1,5 @@
 """mask(): personal data out, the municipality's public numbers and ordinary numbers kept."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ plus hand-written ones, among them every variant the issue's probe stored in cle
 98 % must be caught, and none of the municipality's public numbers or ordinary questions with
 numbers (dates, prices, years, house sizes, times) may be touched.
 """
+
 from __future__ import annotations
 
 import random
@@ -44,7 +45,7 @@ def _mobile() -> str:
 def _split(digits: str, sizes: tuple[int, ...], sep: str) -> str:
     parts, pos = [], 0
     for size in sizes:
-        parts.append(digits[pos:pos + size])
+        parts.append(digits[pos : pos + size])
         pos += size
     return sep.join(parts)
 
@@ -69,46 +70,113 @@ for user in ("ola", "kari.nordmann", "per_hansen", "anne-lise87", "siv.o"):
     for domain in ("gmail.com", "online.no", "hotmail.com", "live.no"):
         name, tld = domain.rsplit(".", 1)
         GENERATED += [
-            f"{user} (at) {domain}", f"{user}[at]{domain}", f"{user} krøllalfa {domain}",
-            f"{user} @ {domain}", f"{user}(at){name}(dot){tld}", f"{user} [at] {name} [dot] {tld}",
+            f"{user} (at) {domain}",
+            f"{user}[at]{domain}",
+            f"{user} krøllalfa {domain}",
+            f"{user} @ {domain}",
+            f"{user}(at){name}(dot){tld}",
+            f"{user} [at] {name} [dot] {tld}",
         ]
 
 HAND_WRITTEN = [
     # the probe's variants (issue 13)
-    "140263 - 29559", "030958/24144", "09_07_72_126_60", "98 409 513", "494 527 31", "9 6654762",
+    "140263 - 29559",
+    "030958/24144",
+    "09_07_72_126_60",
+    "98 409 513",
+    "494 527 31",
+    "9 6654762",
     "ola (at) gmail.com",
     # more ways
-    "tlf 98 409 513, takk", "mob: 9840-9513", "ring 41.23.45.67", "nr 47 11 22 33 kveld",
-    "fnr 0309 58 24144", "mitt personnummer er 030958 24144", "send til 9 8 4 0 9 5 1 3",
-    "kari krøllalfa online punktum no", "ola [at] gmail [dot] com", "OLA(AT)GMAIL.COM",
-    "per snabel-a hotmail.com", "ola @ gmail . com",
-    "Eg bur i Storgata 12", "adressa mi er Kongens gate 4B", "jeg bor i Parkvegen 7 b",
-    "Eg heiter Kari Nordmann", "jeg heter Ola", "Mitt namn er Anne Lise Berg", "mitt navn er per",
-    "Namnet mitt er Sigrid", "Hei, jeg heter Ole Hansen og lurer på noe",
-    "+47 984 09 513", "0047 98409513", "kontonr 1234.56.78903",
+    "tlf 98 409 513, takk",
+    "mob: 9840-9513",
+    "ring 41.23.45.67",
+    "nr 47 11 22 33 kveld",
+    "fnr 0309 58 24144",
+    "mitt personnummer er 030958 24144",
+    "send til 9 8 4 0 9 5 1 3",
+    "kari krøllalfa online punktum no",
+    "ola [at] gmail [dot] com",
+    "OLA(AT)GMAIL.COM",
+    "per snabel-a hotmail.com",
+    "ola @ gmail . com",
+    "Eg bur i Storgata 12",
+    "adressa mi er Kongens gate 4B",
+    "jeg bor i Parkvegen 7 b",
+    "Eg heiter Kari Nordmann",
+    "jeg heter Ola",
+    "Mitt namn er Anne Lise Berg",
+    "mitt navn er per",
+    "Namnet mitt er Sigrid",
+    "Hei, jeg heter Ole Hansen og lurer på noe",
+    "+47 984 09 513",
+    "0047 98409513",
+    "kontonr 1234.56.78903",
 ]
 WRITINGS = GENERATED + HAND_WRITTEN
 
 # --- must stay untouched ---------------------------------------------------------------------
 PUBLIC_AND_ORDINARY = [
-    "Sentralbordet er 70 16 20 00.", "Ring 70162000", "+47 70 16 20 00", "ring 70 16 20 00 no",
-    "Barnevernvakta 91 57 60 20", "ÅRIM 70 31 41 00", "Send til postmottak@alesund.kommune.no",
-    "Legevakt 116 117", "Ring 110, 112 eller 113", "Postboks 1521, 6025 Ålesund",
-    "Kva kostar barnehage i 2024?", "Kor mykje kostar det per månad, 3 135 kr?",
-    "Prisen er 12 345 678 kroner", "Tilskotet er 40 000 000", "Huset kostar 4 500 000 kr",
-    "Budsjettet er 450 000 000 kr", "Eg har eit hus på 120 kvm", "Huset er 180 m2 og tomta 900 m2",
-    "Frist 15.10.2025", "Frå 01.08.2024 til 30.06.2025", "Møtet er 24.12.2024",
-    "Datoen 2025-10-15", "Møtet 15/10/2025", "frå 19.12.2024 - 20.12.2024", "20251015", "24122024",
-    "Ope 08.00-15.30 og 20.00-22.00", "kl 10 00 15 00", "kl 20 00 22 00", "mellom 9.00 og 14.00",
-    "I 2024 og 2025", "år 2024 2025", "1990 1991 1992", "Saksnummer 2024/12345", "Sjå sak 24/1234-5",
-    "Org.nr. 994 717 286", "Kundenummer 1234567", "Gnr 123 bnr 45", "Ver 2.10.3",
-    "Eg har 2 barn på 3 og 5 år", "Kor mange barnehageplassar er det, 2 eller 3?",
-    "barnehageplass 2 dagar i veka", "Kan eg få 3 timar?", "Eg er 45 år", "Eg betalte 2 500 kr",
-    "Kostar det 1 000 000 eller 2 000 000?", "Eg treng hjelp med søknad nr 2", "Postnummer 6025 Ålesund",
-    "kari at example dot no", "@alesundkommune på Instagram", "Eg veit at alesund.kommune.no har svaret",
-    "Eg heiter ikkje noko spesielt", "Kva heiter ordføraren?", "Ålesund har 67 000 innbyggjarar",
-    "Skatteprosenten er 22 %", "Eg bur i Ålesund", "Gata er stengd", "Kva kostar ein parkeringsplass 2 timar?",
-    "Hvor mye koster SFO 5 dager i uka?", "Mellom 2019 og 2023 auka prisen med 8 %",
+    "Sentralbordet er 70 16 20 00.",
+    "Ring 70162000",
+    "+47 70 16 20 00",
+    "ring 70 16 20 00 no",
+    "Barnevernvakta 91 57 60 20",
+    "ÅRIM 70 31 41 00",
+    "Send til postmottak@alesund.kommune.no",
+    "Legevakt 116 117",
+    "Ring 110, 112 eller 113",
+    "Postboks 1521, 6025 Ålesund",
+    "Kva kostar barnehage i 2024?",
+    "Kor mykje kostar det per månad, 3 135 kr?",
+    "Prisen er 12 345 678 kroner",
+    "Tilskotet er 40 000 000",
+    "Huset kostar 4 500 000 kr",
+    "Budsjettet er 450 000 000 kr",
+    "Eg har eit hus på 120 kvm",
+    "Huset er 180 m2 og tomta 900 m2",
+    "Frist 15.10.2025",
+    "Frå 01.08.2024 til 30.06.2025",
+    "Møtet er 24.12.2024",
+    "Datoen 2025-10-15",
+    "Møtet 15/10/2025",
+    "frå 19.12.2024 - 20.12.2024",
+    "20251015",
+    "24122024",
+    "Ope 08.00-15.30 og 20.00-22.00",
+    "kl 10 00 15 00",
+    "kl 20 00 22 00",
+    "mellom 9.00 og 14.00",
+    "I 2024 og 2025",
+    "år 2024 2025",
+    "1990 1991 1992",
+    "Saksnummer 2024/12345",
+    "Sjå sak 24/1234-5",
+    "Org.nr. 994 717 286",
+    "Kundenummer 1234567",
+    "Gnr 123 bnr 45",
+    "Ver 2.10.3",
+    "Eg har 2 barn på 3 og 5 år",
+    "Kor mange barnehageplassar er det, 2 eller 3?",
+    "barnehageplass 2 dagar i veka",
+    "Kan eg få 3 timar?",
+    "Eg er 45 år",
+    "Eg betalte 2 500 kr",
+    "Kostar det 1 000 000 eller 2 000 000?",
+    "Eg treng hjelp med søknad nr 2",
+    "Postnummer 6025 Ålesund",
+    "kari at example dot no",
+    "@alesundkommune på Instagram",
+    "Eg veit at alesund.kommune.no har svaret",
+    "Eg heiter ikkje noko spesielt",
+    "Kva heiter ordføraren?",
+    "Ålesund har 67 000 innbyggjarar",
+    "Skatteprosenten er 22 %",
+    "Eg bur i Ålesund",
+    "Gata er stengd",
+    "Kva kostar ein parkeringsplass 2 timar?",
+    "Hvor mye koster SFO 5 dager i uka?",
+    "Mellom 2019 og 2023 auka prisen med 8 %",
 ]
 
 

@@ -1,4 +1,5 @@
 """Retention on a real SQLite tracker database written by Rasa's SQLTrackerStore."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Operator errors when starting Kari give one clear line, not a stack trace."""
+
 import socket
 
 import pytest

@@ -4,6 +4,7 @@
   (never Rasa's silent in-memory fallback), at start-up with one clear line from `Stack`;
 - however long the conversation, Rasa loads a bounded history, with every slot carried over.
 """
+
 from __future__ import annotations
 
 import asyncio

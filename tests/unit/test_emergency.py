@@ -1,0 +1,91 @@
+"""Emergencies first (issue 11): the deterministic detector on every emergency phrasing and every
+calm health question the project has, written by writers who never saw the detector.
+
+- tests/emergency/writer_{a,b}.yml: 240 emergencies and 300 calm questions with alarming words;
+- the emergency and health turns of the answer set's development part (tests/answers/dev);
+- data/nlu/emergency.yml: the classifier's training examples and near misses.
+The answer set's held-out emergencies are checked end to end, through the running Kari
+(tests/integration/test_answer_set.py), and never used to write a pattern.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kari.conversation.emergency import detect
+from kari.conversation.texts import emergency_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _writers() -> tuple[list[tuple[str, tuple[str, ...]]], list[str]]:
+    alarms, calm = [], []
+    for path in sorted((ROOT / "tests/emergency").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        alarms += [(e["text"], tuple(e["numbers"])) for e in data["emergency"]]
+        calm += [c["text"] for c in data["calm"]]
+    for path in sorted((ROOT / "tests/answers/dev").glob("*.yml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+            for turn in case["turns"]:
+                if turn.get("emergency"):
+                    numbers = tuple(
+                        n
+                        for alternatives in turn["facts"]
+                        for n in (alternatives if isinstance(alternatives, list) else [alternatives])
+                    )
+                    alarms.append((turn["text"], numbers))
+                elif case["kind"] == "health":
+                    calm.append(turn["text"])
+    return alarms, calm
+
+
+def _training() -> tuple[list[str], list[str]]:
+    alarms, calm = [], []
+    for block in yaml.safe_load((ROOT / "data/nlu/emergency.yml").read_text(encoding="utf-8"))["nlu"]:
+        examples = [line[2:].strip() for line in block["examples"].splitlines() if line.startswith("- ")]
+        (alarms if block["intent"] == "emergency" else calm).extend(examples)
+    return alarms, calm
+
+
+ALARMS, CALM = _writers()
+TRAINING_ALARMS, TRAINING_CALM = _training()
+
+
+def test_the_sets_are_big_enough():
+    assert len(ALARMS) >= 60 and len(CALM) >= 150
+
+
+def test_every_emergency_gets_a_fitting_number_first():
+    missed = [text for text, _ in ALARMS if detect(text) is None]
+    wrong = [
+        (text, numbers, detect(text).numbers)
+        for text, numbers in ALARMS
+        if detect(text) is not None and not set(numbers) & set(detect(text).numbers)
+    ]
+    assert not missed, f"{len(missed)} of {len(ALARMS)} emergencies not recognised: {missed}"
+    assert not wrong, f"wrong numbers: {wrong}"
+
+
+def test_no_false_alarm_on_calm_questions():
+    alarms = [(text, detect(text).categories) for text in CALM if detect(text) is not None]
+    assert not alarms, f"{len(alarms)} of {len(CALM)} calm questions raised an alarm: {alarms}"
+
+
+def test_training_examples_and_their_near_misses():
+    assert [t for t in TRAINING_ALARMS if detect(t) is None] == []
+    assert [t for t in TRAINING_CALM if detect(t) is not None] == []
+
+
+@pytest.mark.parametrize("malform", ["nn", "nb"])
+def test_the_reply_starts_with_the_number(malform):
+    text = emergency_text(detect("han pustar ikkje").categories, malform)
+    assert text.startswith("Ring 113")
+    assert emergency_text(detect("det brenn i huset").categories, malform).startswith("Ring 110")
+
+
+def test_english_gets_english_too():
+    text = emergency_text(detect("my husband is not breathing").categories, "nb", "my husband is not breathing")
+    assert text.startswith("Call 113 now") and "Ring 113 nå" in text
