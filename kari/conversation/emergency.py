@@ -46,7 +46,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bblatt i (?:ansiktet|leppene)|\bblaa? i leppene|\bblue lips",
         # unconscious
         r"\bbevi\w*lo[sy]|\bbevi\w*laus|\bligg\w* (?:\w+ )?skadd?|\bskadd og blo|\bmedvit(?:s)?laus|\bmedvetslo|\bmedvitslo|\bunconscious|\bpassed out|\bbesvim|\bsvimt? av|\bdana\b|\bdaana",
-        r"\b(?:vakn[a-z0-9]*|vakne|vaakn[a-z0-9]*|vakn|reager[a-z0-9]*|svar[a-z0-9]*) (?:\w+ )?(?:ikkje|ikke|itte|ittje|ikkj|inkje|not|no longer)\b",
+        r"\b(?:vakn[a-z0-9]*|vakne|vaakn[a-z0-9]*|vakn|reager[a-z0-9]*|svar(?:ar|er|te|a|e)) (?:\w+ )?(?:ikkje|ikke|itte|ittje|ikkj|inkje|not|no longer)\b",
         r"\b(?:ikkje|ikke|itte|ittje|ikkj|inkje|not|no longer) (?:vakn[a-z0-9]*|vakne|reager[a-z0-9]*|responding|waking up|wake up)\b",
         r"\bwon'?t wake|\bnot responding|\bunresponsive|\blivl[ao]s|\bligg(?:er)? livl",
         # chest, heart, stroke

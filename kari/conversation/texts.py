@@ -31,7 +31,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": "Det veit eg dessverre ikkje sikkert.",
         "out_of_scope": "Det kan eg dessverre ikkje hjelpe med – eg kjenner berre til tenestene og "
         f"samarbeidsprosjekta til Ålesund kommune. Gjeld det kommunen, kan du ringje {PHONE} "
-        f"eller skrive til {EMAIL}.",
+        f"eller skrive til {EMAIL}. Elles er etaten eller verksemda saka gjeld, ein betre stad å spørje.",
     },
     "nb": {
         "clarify_one": "Jeg er ikke helt sikker på hva du mener. Mente du {option}?",
@@ -57,7 +57,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": "Det vet jeg dessverre ikke sikkert.",
         "out_of_scope": "Det kan jeg dessverre ikke hjelpe med – jeg kjenner bare til tjenestene og "
         f"samarbeidsprosjektene til Ålesund kommune. Gjelder det kommunen, kan du ringe {PHONE} "
-        f"eller skrive til {EMAIL}.",
+        f"eller skrive til {EMAIL}. Ellers er etaten eller virksomheten saken gjelder, et bedre sted å spørre.",
     },
 }
 

@@ -7,12 +7,13 @@ from collections import Counter
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from kari.knowledge.models import ASPECTS, Alias, Answer, Meta, Source, Topic
+from kari.knowledge.models import ASPECTS, Alias, Answer, ExampleQuestion, Meta, Source, Topic
 from kari.knowledge.yamlio import AnswerData, TopicData, sort_aliases
 
 
 def replace_content(session: Session, topics: list[TopicData]) -> dict[str, int]:
     """Replace everything with `topics` inside the caller's transaction; returns counts."""
+    session.execute(delete(ExampleQuestion))
     session.execute(delete(Alias))
     session.execute(delete(Answer))
     session.execute(update(Topic).values(partner_id=None))
@@ -64,6 +65,12 @@ def replace_content(session: Session, topics: list[TopicData]) -> dict[str, int]
         if t.partner:
             rows[t.key].partner = rows[t.partner]
     session.flush()
+    for t in topics:
+        for aspect, a in t.answers.items():
+            for lang, items in (("nn", a.examples_nn), ("nb", a.examples_nb)):
+                for text in sort_aliases(items):
+                    session.add(ExampleQuestion(topic_id=rows[t.key].id, aspect=aspect, malform=lang, text=text))
+    session.flush()
     # Triggers bump the counter on SQLite/PostgreSQL; bump here too for any other database.
     session.execute(update(Meta).where(Meta.id == 1).values(content_version=Meta.content_version + 1))
 
@@ -94,6 +101,9 @@ def read_content(session: Session) -> list[TopicData]:
         .scalars()
         .all()
     )
+    examples: dict[tuple[int, str, str], list[str]] = {}
+    for q in session.execute(select(ExampleQuestion)).scalars():
+        examples.setdefault((q.topic_id, q.aspect, q.malform), []).append(q.text)
     out = []
     for r in rows:
         answers = {
@@ -104,6 +114,8 @@ def read_content(session: Session) -> list[TopicData]:
                 a.source_date or None,
                 a.verified,
                 a.review or None,
+                sort_aliases(examples.get((r.id, a.aspect, "nn"), [])),
+                sort_aliases(examples.get((r.id, a.aspect, "nb"), [])),
             )
             for a in r.answers
         }

@@ -19,7 +19,7 @@ FILES = ("partners", "projects", "services", "municipality")
 FILE_FOR_KIND = {"partner": "partners", "project": "projects", "service": "services", "municipality": "municipality"}
 KEY_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TOPIC_KEYS = ("key", "kind", "partner", "name", "url", "operator", "emergency", "aliases", "answers")
-ANSWER_KEYS = ("nn", "nb", "source", "source_date", "verified", "review")
+ANSWER_KEYS = ("nn", "nb", "source", "source_date", "verified", "review", "examples")
 HEADER = (
     "# Kommune-Kari knowledge base ({file}.yml). Canonical form written by `python -m kari kb export`.\n"
     "# Edit it, then load it with `python -m kari kb import`; `python -m kari kb check` lists gaps.\n"
@@ -43,6 +43,9 @@ class AnswerData:
     source_date: str | None = None
     verified: dt.date | None = None
     review: str | None = None
+    # Citizens' own wordings staff attach to the answer: the search finds it through them.
+    examples_nn: list[str] = field(default_factory=list)
+    examples_nb: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -225,9 +228,10 @@ def _answer(node: Node, path: str, problems: Problems, what: str) -> AnswerData 
                 f"verified {verified.isoformat()} of {what} is earlier than its source_date {source_date}",
             )
     review = _text(m["review"][1], path, problems, f"review note of {what}", required=False) if "review" in m else None
+    examples = ([], []) if "examples" not in m else _aliases(m["examples"][1], path, problems, f"examples of {what}")
     if texts["nn"] is None or texts["nb"] is None:
         return None
-    return AnswerData(texts["nn"], texts["nb"], source, source_date, verified, review)
+    return AnswerData(texts["nn"], texts["nb"], source, source_date, verified, review, *examples)
 
 
 def _topic(node: Node, path: str, problems: Problems, file: str) -> TopicData | None:
@@ -463,6 +467,10 @@ def dump(topics: list[TopicData], file: str) -> str:
                     lines.append(f"      verified: {a.verified.isoformat()}")
                 if a.review:
                     lines.append(f"      review: {quote(a.review)}")
+                if a.examples_nn or a.examples_nb:
+                    lines.append("      examples:")
+                    for lang, items in (("nn", a.examples_nn), ("nb", a.examples_nb)):
+                        lines.append(f"        {lang}: [{', '.join(quote(q) for q in sort_aliases(items))}]")
     return "\n".join(lines) + "\n"
 
 

@@ -7,8 +7,9 @@
    is never enough: without the detector, its next guess stands.
 2. Dialogue acts are short: a greeting, thanks, a goodbye, "are you a bot?", "forget me", "yes" or
    "no" of more than `max_words_for_small_talk` words is a question wrapped in politeness ("hei, eg
-   passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead (or
-   nlu_fallback). A long message must never delete a conversation by being read as "Gløym meg".
+   passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead
+   when the classifier's next guess is a kind of question. A long message must never
+   delete a conversation by being read as "Gløym meg" (which asks to confirm anyway).
 
 Runs after the intent classifier and the FallbackClassifier.
 """
@@ -64,9 +65,10 @@ class IntentGuard(GraphComponent):
             self._set(
                 message, {"name": EMERGENCY, "confidence": 1.0}, [{"name": EMERGENCY, "confidence": 1.0}] + others
             )
-        elif intent == EMERGENCY or (intent in SMALL_TALK and len(text.split()) > self.max_words):
-            # The ranking keeps every guess with its confidence (the turn reads the emergency one for a
-            # safety line); only the intent that routes the turn changes.
+        elif intent == EMERGENCY or (
+            intent in SMALL_TALK and len(text.split()) > self.max_words and self._question_next(ranking)
+        ):
+            # The ranking keeps every guess with its confidence; only the intent that routes the turn changes.
             best = next((r for r in ranking if r.get("name") not in (EMERGENCY, *SMALL_TALK)), None)
             chosen = (
                 {"name": best["name"], "confidence": best.get("confidence", 0.0)}
@@ -74,6 +76,12 @@ class IntentGuard(GraphComponent):
                 else {"name": FALLBACK, "confidence": 1.0}
             )
             self._set(message, chosen, ranking)
+
+    @staticmethod
+    def _question_next(ranking: List[Dict[Text, Any]]) -> bool:
+        """Is the classifier's best guess after the dialogue acts a kind of question?"""
+        best = next((r for r in ranking if r.get("name") not in (EMERGENCY, *SMALL_TALK)), None)
+        return best is not None and str(best.get("name")).startswith("ask_") and best.get("confidence", 0) >= 0.05
 
     @staticmethod
     def _set(message: Message, intent: Dict[Text, Any], ranking: List[Dict[Text, Any]]) -> None:

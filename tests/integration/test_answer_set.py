@@ -18,16 +18,17 @@ from tests.support.chat import reply_text, say
 
 pytestmark = pytest.mark.stack
 
-# Measured on the held-out set when the search landed (closing note of issue 11), minus one point.
+# Measured on the held-out set when the search landed (closing note of issue 11: all 66.4, nn 67.3,
+# nb 70.3, dialect 60.0, follow-up 76.7, emergency 81.2, reply standard nn 100, nb 92.5), minus about a point.
 FLOORS = {
-    "all": 0.0,
-    "nn": 0.0,
-    "nb": 0.0,
-    "dialect": 0.0,
-    "followup": 0.0,
-    "emergency": 0.0,
-    "standard nn": 0.0,
-    "standard nb": 0.0,
+    "all": 0.65,
+    "nn": 0.66,
+    "nb": 0.69,
+    "dialect": 0.59,
+    "followup": 0.75,
+    "emergency": 0.80,
+    "standard nn": 0.99,
+    "standard nb": 0.91,
 }
 
 

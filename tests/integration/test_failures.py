@@ -79,7 +79,7 @@ def test_knowledge_database_unreachable(stack, actions_restored):
     stack.extra_env["KARI_DATABASE_URL"] = f"postgresql+psycopg2://kari:secret@127.0.0.1:{free_port()}/kari"
     stack.start(("actions",))
     text = _assert_polite_fallback(*timed_say(stack.rasa_url, PRICE_QUESTION))
-    assert "Ring Ålesund kommune" in text
+    assert "dessverre" in text and "70 16 20 00" in text
     log = (stack.log_dir / "actions.log").read_text(encoding="utf-8", errors="replace")
     assert "secret" not in log, "the database password was logged"
 
@@ -96,7 +96,7 @@ def test_rasa_killed_mid_conversation_keeps_the_history(stack):
     seconds, status, body = timed_say(stack.rasa_url, "hva koster det?", sender=sender)
     assert status == 200 and seconds <= LIMIT_SECONDS
     text = reply_text(body)
-    assert PRICE_ANSWER in text and "kostet" in text, text
+    assert PRICE_ANSWER in text and "endres" in text, text  # the price, in Bokmål
     assert "Bare hyggelig" in reply_text(timed_say(stack.rasa_url, "takk", sender=sender)[2])
     # Without that history the same question gets no price.
     assert PRICE_ANSWER not in reply_text(timed_say(stack.rasa_url, "hva koster det?")[2])
