@@ -12,16 +12,21 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from kari.knowledge.models import Feedback
+from kari.knowledge.kinds import KINDS
+from kari.knowledge.models import Feedback, Topic
+from kari.knowledge.yamlio import KEY_RE
 
-ASPECTS = ("about", "why", "apply", "contact", "hours", "deadline", "price", "web", "projects", "partner")
+ASPECTS = tuple(k.aspect for k in KINDS if k.aspect != "partnerships")  # a list of partners rates no topic
 
 
 def record(
     session: Session, topic_key: str, aspect: str, helpful: bool, malform: str | None, day: date | None = None
 ) -> Feedback | None:
-    """Store one rating; returns None (nothing stored) when there is no rated answer."""
-    if not topic_key or aspect not in ASPECTS:
+    """Store one rating; returns None (nothing stored) when there is no rated answer, or when the topic
+    is no topic key of the knowledge base (ratings are staff data: nothing a caller makes up, no markup)."""
+    if not topic_key or aspect not in ASPECTS or not KEY_RE.fullmatch(topic_key):
+        return None
+    if session.execute(select(Topic.id).where(Topic.key == topic_key)).first() is None:
         return None
     row = Feedback(
         topic_key=topic_key[:100],

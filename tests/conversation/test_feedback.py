@@ -58,3 +58,10 @@ def test_staff_report_command(kb_url, monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["topic", "aspect", "helpful", "not", "helpful"]
     assert lines[1].split() == ["legevakt", "contact", "0", "1"]
+
+
+def test_a_made_up_topic_is_never_stored(kb_url):
+    with session_scope(kb_url) as s:
+        assert feedback.record(s, "<script>alert(1)</script>", "price", False, "nn") is None
+        assert feedback.record(s, "no-such-topic", "price", False, "nn") is None
+        assert feedback.record(s, "barnehage", "price", False, "nn") is not None
