@@ -8,7 +8,6 @@ triggers bump it on any change to topics or aliases), so an entry added a second
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -16,8 +15,9 @@ from typing import Any, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kari.knowledge.models import Alias, Meta, Topic
+from kari.knowledge.models import Alias, Topic
 from kari.knowledge.textnorm import stem, tokens, within_one_edit
+from kari.knowledge.versioned import PerContentVersion
 
 FUZZY_MIN_LEN = 5
 FUZZY_PENALTY = 0.5
@@ -158,22 +158,7 @@ def _match(index: _Index, text: str) -> list[Candidate]:
     return out
 
 
-_cache: dict[str, tuple[int, _Index]] = {}
-_cache_lock = threading.Lock()
-
-
-def _index(session: Session) -> _Index:
-    version = session.execute(select(Meta.content_version).where(Meta.id == 1)).scalar()
-    url = str(session.get_bind().url)
-    with _cache_lock:
-        cached = _cache.get(url)
-        if cached is not None and version is not None and cached[0] == version:
-            return cached[1]
-    index = _build(session)
-    if version is not None:
-        with _cache_lock:
-            _cache[url] = (version, index)
-    return index
+_indexes = PerContentVersion(_build)
 
 
 def _entity_values(entities: Iterable[Any]) -> list[str]:
@@ -193,7 +178,7 @@ def link(session: Session, text: str, entities: Iterable[Any] = ()) -> LinkResul
     `entities`: Rasa entity dicts (only `topic` is used) or plain strings. A value that is a topic
     key wins outright; any other value is linked like text, before the text itself.
     """
-    index = _index(session)
+    index = _indexes.get(session)
     for value in _entity_values(entities):
         key = value.strip()
         if key in index.topics:
@@ -206,5 +191,4 @@ def link(session: Session, text: str, entities: Iterable[Any] = ()) -> LinkResul
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    _indexes.clear()

@@ -19,7 +19,6 @@ of unchanged passages come from a cache, so a rebuild after one edit embeds one 
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -32,8 +31,9 @@ from sqlalchemy.orm import Session
 from kari.knowledge import vectors
 from kari.knowledge.answers import answer
 from kari.knowledge.kinds import BY_ASPECT
-from kari.knowledge.models import Alias, Answer, ExampleQuestion, Meta, Topic
-from kari.knowledge.textnorm import fold, stem, tokens
+from kari.knowledge.models import Alias, Answer, ExampleQuestion, Topic
+from kari.knowledge.textnorm import stem, tokens
+from kari.knowledge.versioned import PerContentVersion
 
 # Function words (Nynorsk, Bokmål, dialect, English), folded: they say nothing about what is asked.
 FUNCTION_WORDS = frozenset(
@@ -211,28 +211,13 @@ def build(session: Session) -> Index:
     )
 
 
-_cache: dict[str, tuple[int, Index]] = {}
-_cache_lock = threading.Lock()
+_indexes = PerContentVersion(build)
 
 
 def index(session: Session) -> Index:
     """The search index of the current content (rebuilt when the content version moved)."""
-    version = session.execute(select(Meta.content_version).where(Meta.id == 1)).scalar()
-    url = str(session.get_bind().url)
-    with _cache_lock:
-        cached = _cache.get(url)
-        if cached is not None and version is not None and cached[0] == version:
-            return cached[1]
-    built = build(session)
-    if version is not None:
-        with _cache_lock:
-            _cache[url] = (version, built)
-    return built
+    return _indexes.get(session)
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-
-
-__all__ = ["Index", "Passage", "PARTNERSHIPS", "build", "index", "clear_cache", "normalise", "fold"]
+    _indexes.clear()
