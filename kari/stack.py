@@ -154,10 +154,13 @@ class Stack:
         if "rasa" in names:
             self.check_tracker_store()
             self.purge_old_conversations()
-        for name in names:
-            self._start_one(name)
-        for name in names:
-            self._wait_ready(name, timeout)
+        # The web app (the citizens' way in) starts once the action server (which builds the search
+        # index) and Rasa answer, so no citizen meets a half-started Kari.
+        for group in ([n for n in names if n != "web"], [n for n in names if n == "web"]):
+            for name in group:
+                self._start_one(name)
+            for name in group:
+                self._wait_ready(name, timeout)
 
     def check_tracker_store(self) -> None:
         """Stop with one clear line when the conversation store cannot be written (Rasa would

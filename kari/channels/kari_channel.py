@@ -44,6 +44,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from kari import privacy
+from kari.conversation.emergency import detect as detect_emergency
+from kari.conversation.texts import emergency_text
 from kari.tracker_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -293,8 +295,19 @@ class KariInput(InputChannel):
     def _reply(self, sender: str, key: str, malform: str, **fmt: Any) -> Dict[str, Any]:
         return {"recipient_id": sender, "text": REPLIES[key][malform].format(**fmt)}
 
-    def _busy(self, sender: str, malform: str, replies: List[Dict[str, Any]]) -> HTTPResponse:
+    def _fallback(self, sender: str, key: str, malform: str, text: str) -> Dict[str, Any]:
+        """The reply when Kari cannot answer (busy, too slow, a part down): an emergency still gets its
+        numbers, from the same deterministic detector the NLU uses, with no Rasa or database needed."""
+        alarm = detect_emergency(text)
+        if alarm is not None:
+            logger.warning("kari.channel.emergency_fallback key=%s", key)
+            return {"recipient_id": sender, "text": emergency_text(alarm.categories, malform, text)}
+        return self._reply(sender, key, malform)
+
+    def _busy(self, sender: str, malform: str, replies: List[Dict[str, Any]], text: str) -> HTTPResponse:
         logger.warning("kari.channel.busy")
+        if detect_emergency(text) is not None:
+            return response.json(replies + [self._fallback(sender, "busy", malform, text)])
         return response.json(
             replies + [self._reply(sender, "busy", malform)],
             status=503,
@@ -420,13 +433,13 @@ class KariInput(InputChannel):
         deadline = loop.time() + REPLY_TIMEOUT_SECONDS
         turns = self._turns.setdefault(sender, _SenderTurns())
         if turns.pending >= MAX_PER_SENDER:
-            return self._busy(sender, malform, replies)
+            return self._busy(sender, malform, replies, masked)
         turns.pending += 1
         try:
             try:  # this sender's earlier messages first (FIFO), within the reply time
                 await asyncio.wait_for(turns.lock.acquire(), max(0.0, deadline - loop.time()))
             except asyncio.TimeoutError:
-                return self._busy(sender, malform, replies)
+                return self._busy(sender, malform, replies, masked)
             try:
                 return await self._run_turn(message, collector, sender, malform, replies, deadline, on_new_message)
             finally:
@@ -447,15 +460,16 @@ class KariInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> HTTPResponse:
         loop = asyncio.get_running_loop()
+        masked = message.text or ""
         if self._capacity is None:
             self._capacity = asyncio.Semaphore(self.max_concurrent)
         if self._queued >= self.max_queued:
-            return self._busy(sender, malform, replies)
+            return self._busy(sender, malform, replies, masked)
         self._queued += 1
         try:
             await asyncio.wait_for(self._capacity.acquire(), max(0.0, deadline - loop.time()))
         except asyncio.TimeoutError:
-            return self._busy(sender, malform, replies)
+            return self._busy(sender, malform, replies, masked)
         finally:
             self._queued -= 1
         try:
@@ -464,17 +478,17 @@ class KariInput(InputChannel):
             await asyncio.wait_for(on_new_message(message), max(0.05, deadline - loop.time()))
         except asyncio.TimeoutError:
             logger.warning("kari.channel.slow_reply seconds=%s", REPLY_TIMEOUT_SECONDS)
-            return response.json(replies + [self._reply(sender, "no_answer", malform)])
+            return response.json(replies + [self._fallback(sender, "no_answer", malform, masked)])
         except TrackerStoreUnavailable:
             logger.error("kari.channel.tracker_store_unavailable")
-            return response.json(replies + [self._reply(sender, "failure", malform)])
+            return response.json(replies + [self._fallback(sender, "failure", malform, masked)])
         except (asyncio.CancelledError, Exception) as exc:  # noqa: BLE001 - never a 5xx
             logger.error("kari.channel.rasa_failed error=%s", type(exc).__name__)
-            return response.json(replies + [self._reply(sender, "failure", malform)])
+            return response.json(replies + [self._fallback(sender, "failure", malform, masked)])
         finally:
             self._capacity.release()
         if not collector.messages:  # e.g. the action server is down: Rasa logs it and says nothing
-            return response.json(replies + [self._reply(sender, "no_answer", malform)])
+            return response.json(replies + [self._fallback(sender, "no_answer", malform, masked)])
         self.remember_buttons(sender, collector.messages)
         return response.json(replies + await _forget_if_asked(sender, collector.messages, self.senders))
 

@@ -63,6 +63,9 @@ def test_action_server_down(stack, actions_restored):
     _assert_polite_fallback(*timed_say(stack.rasa_url, PRICE_QUESTION))
     # The same through the web app's proxy, as the widget sends it.
     _assert_polite_fallback(*timed_say(stack.web_url, PRICE_QUESTION))
+    # An emergency still gets its number first: the channel knows it without the action server.
+    _, status, body = timed_say(stack.rasa_url, "det brenn i huset vårt")
+    assert status == 200 and reply_text(body).startswith("Ring 110")
 
 
 def test_action_server_too_slow(stack, actions_restored):

@@ -186,3 +186,15 @@ def test_debug_records_are_masked(caplog: pytest.LogCaptureFixture):
     text = caplog.text
     assert "98 409 513" not in text and "ola (at)" not in text and "24144" not in text
     assert "[telefonnummer]" in text
+
+
+def test_an_emergency_gets_its_numbers_even_when_kari_cannot_answer():
+    from kari.channels.kari_channel import KariInput
+
+    channel = KariInput()
+    reply = channel._fallback("s", "no_answer", "nn", "far min pustar ikkje")
+    assert reply["text"].startswith("Ring 113")
+    assert (
+        channel._fallback("s", "no_answer", "nb", "hva koster sfo")["text"]
+        == channel._reply("s", "no_answer", "nb")["text"]
+    )
