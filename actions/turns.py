@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from kari.conversation.history import intent_ranking
 from kari.conversation.language import reply_standard
 from kari.conversation.turn import Turn, run_turn
 from kari.knowledge import search
@@ -60,11 +61,7 @@ def malform_of(tracker: Tracker) -> str:
 
 def turn_of(name: str, tracker: Tracker) -> Turn:
     message = tracker.latest_message or {}
-    ranking = [
-        (r.get("name"), float(r.get("confidence") or 0.0))
-        for r in message.get("intent_ranking") or []
-        if isinstance(r, dict) and r.get("name") and r.get("name") != "nlu_fallback"
-    ]
+    ranking = intent_ranking(message)
     intent = message.get("intent") or {}
     if not ranking and intent.get("name"):  # a button's payload: Rasa gives the intent alone
         ranking = [(intent["name"], float(intent.get("confidence") or 1.0))]
@@ -72,7 +69,7 @@ def turn_of(name: str, tracker: Tracker) -> Turn:
         action=name,
         text=message.get("text") or "",
         intent=intent.get("name"),
-        ranking=tuple(sorted(ranking, key=lambda r: -r[1])),
+        ranking=tuple(ranking),
         entities=tuple(message.get("entities") or ()),
         topic=tracker.get_slot("topic"),
         malform=malform_of(tracker),

@@ -295,19 +295,23 @@ class KariInput(InputChannel):
     def _reply(self, sender: str, key: str, malform: str, **fmt: Any) -> Dict[str, Any]:
         return {"recipient_id": sender, "text": REPLIES[key][malform].format(**fmt)}
 
-    def _fallback(self, sender: str, key: str, malform: str, text: str) -> Dict[str, Any]:
-        """The reply when Kari cannot answer (busy, too slow, a part down): an emergency still gets its
-        numbers, from the same deterministic detector the NLU uses, with no Rasa or database needed."""
+    def _emergency(self, sender: str, malform: str, text: str) -> Optional[Dict[str, Any]]:
+        """When Kari cannot answer (busy, too slow, a part down), an emergency still gets its numbers:
+        the same deterministic detector the NLU uses, no Rasa or database needed."""
         alarm = detect_emergency(text)
-        if alarm is not None:
-            logger.warning("kari.channel.emergency_fallback key=%s", key)
-            return {"recipient_id": sender, "text": emergency_text(alarm.categories, malform, text)}
-        return self._reply(sender, key, malform)
+        if alarm is None:
+            return None
+        logger.warning("kari.channel.emergency_fallback")
+        return {"recipient_id": sender, "text": emergency_text(alarm.categories, malform, text)}
+
+    def _fallback(self, sender: str, key: str, malform: str, text: str) -> Dict[str, Any]:
+        return self._emergency(sender, malform, text) or self._reply(sender, key, malform)
 
     def _busy(self, sender: str, malform: str, replies: List[Dict[str, Any]], text: str) -> HTTPResponse:
         logger.warning("kari.channel.busy")
-        if detect_emergency(text) is not None:
-            return response.json(replies + [self._fallback(sender, "busy", malform, text)])
+        emergency = self._emergency(sender, malform, text)
+        if emergency is not None:
+            return response.json(replies + [emergency])
         return response.json(
             replies + [self._reply(sender, "busy", malform)],
             status=503,

@@ -87,16 +87,14 @@ def _z(values: np.ndarray) -> np.ndarray:
     return (values - values.mean()) / spread if spread > 1e-9 else np.zeros_like(values)
 
 
-def scores(index: Index, text: str, priors: Priors, weights: Weights = HYBRID_PRIORS) -> np.ndarray:
-    return _scores(index, text, priors, weights)[0]
-
-
-def _scores(index: Index, text: str, priors: Priors, weights: Weights) -> tuple[np.ndarray, Scores]:
+def scores(index: Index, text: str, priors: Priors, weights: Weights) -> tuple[np.ndarray, Scores, np.ndarray]:
+    """Every passage's total score, its raw similarities, and its dense similarity z-scored."""
     found = index.scores(text, dense=weights.dense > 0)
+    dense = _z(found.dense)
     total = (
         weights.names * _z(found.topic)
         + weights.lexical * _z(found.body)
-        + weights.dense * _z(found.dense)
+        + weights.dense * dense
         + weights.cues * found.cues
     )
     kind = {ASPECT_OF_INTENT[name]: conf for name, conf in priors.ranking if name in ASPECT_OF_INTENT}
@@ -107,7 +105,7 @@ def _scores(index: Index, text: str, priors: Priors, weights: Weights) -> tuple[
             total[row] += weights.topic * priors.linked[passage.topic]
         elif not priors.linked and passage.topic is not None and passage.topic == priors.conversation:
             total[row] += weights.conversation
-    return total, found
+    return total, found, dense
 
 
 def _topic(priors: Priors) -> str | None:
@@ -129,7 +127,7 @@ def decide(index: Index, text: str, priors: Priors, weights: Strategy | None = N
     if weights == "grid":
         return grid(index, priors)
     assert isinstance(weights, Weights)
-    total, found = _scores(index, text, priors, weights)
+    total, found, dense = scores(index, text, priors, weights)
     order = np.argsort(-total, kind="stable")
     best = float(total[order[0]])
     topic = _topic(priors)
@@ -137,7 +135,7 @@ def decide(index: Index, text: str, priors: Priors, weights: Strategy | None = N
     # match its topic's names or stand out in meaning.
     stranger = index.passages[order[0]].topic not in (None, priors.conversation, *priors.linked)
     weak = float(found.covered[order[0]]) == 0.0 or (
-        float(found.topic[order[0]]) < weights.named_at and float(_z(found.dense)[order[0]]) < weights.meant_at
+        float(found.topic[order[0]]) < weights.named_at and float(dense[order[0]]) < weights.meant_at
     )
     if best < weights.answer_at or (stranger and weak):
         return Decision("unknown", topic=topic)

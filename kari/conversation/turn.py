@@ -58,6 +58,16 @@ class Turn:
     malform: str = "nn"
     events: Sequence[dict[str, Any]] = ()
 
+    @property
+    def english(self) -> bool:
+        return is_english(self.text)
+
+    @property
+    def kinds(self) -> Sequence[tuple[str, float]]:
+        """The NLU's ranking as evidence of the kind of question; none for a message in English (the
+        NLU was trained on Norwegian only, so its intents for English are noise)."""
+        return () if self.english else self.ranking
+
     def entity(self, name: str) -> str | None:
         for e in self.entities:
             if isinstance(e, dict) and e.get("entity") == name and isinstance(e.get("value"), str):
@@ -145,9 +155,8 @@ def _unknown(turn: Turn, session: Session, topic: str | None) -> Result:
     if previous_turn_failed(turn.events):
         return _give_up(turn, session)
     m = turn.malform
-    english = is_english(turn.text)
-    top = turn.ranking[0][0] if turn.ranking and not english else None
-    aspect = None if english else ASPECT_OF_INTENT.get(turn.intent or "")
+    top = turn.kinds[0][0] if turn.kinds else None
+    aspect = None if turn.english else ASPECT_OF_INTENT.get(turn.intent or "")
     if top == "out_of_scope":
         text = dt(m, "out_of_scope")
     elif topic is not None and f"missing.{aspect}" in TEXTS[m] and aspect != "about":
@@ -190,9 +199,7 @@ def answer(turn: Turn, session: Session) -> Result:
     if turn.intent == "select_item":
         return Result([Say(dt(turn.malform, "no_list"), note=Note(failed=True))])
     linked = _linked(session, turn.text)
-    # The NLU was trained on Norwegian only: for a message in English its intents are noise.
-    ranking = () if is_english(turn.text) else turn.ranking
-    decision: Decision = decide(index, turn.text, Priors(ranking, linked, turn.topic))
+    decision: Decision = decide(index, turn.text, Priors(turn.kinds, linked, turn.topic))
     if decision.kind == "answer":
         return _answered(decision.passages[0], turn.malform)
     if decision.kind == "choose":

@@ -74,5 +74,4 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 BY_ASPECT = {k.aspect: k for k in KINDS}
-BY_INTENT = {k.intent: k for k in KINDS}
 ASPECT_OF_INTENT = {k.intent: k.aspect for k in KINDS}

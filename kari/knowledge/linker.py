@@ -188,7 +188,3 @@ def link(session: Session, text: str, entities: Iterable[Any] = ()) -> LinkResul
         if found:
             return LinkResult(found)
     return LinkResult(_match(index, text or ""))
-
-
-def clear_cache() -> None:
-    _indexes.clear()

@@ -217,7 +217,3 @@ _indexes = PerContentVersion(build)
 def index(session: Session) -> Index:
     """The search index of the current content (rebuilt when the content version moved)."""
     return _indexes.get(session)
-
-
-def clear_cache() -> None:
-    _indexes.clear()

@@ -35,7 +35,3 @@ class PerContentVersion(Generic[T]):
             with self._lock:
                 self._cache[url] = (version, value)
         return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._cache.clear()

@@ -10,11 +10,9 @@ from kari.conversation.turn import Turn, answer
 from kari.knowledge import cli
 from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import BY_ASPECT
-from tests.kb.conftest import REPO
+from tests.kb.conftest import CONTENT, FILES, REPO
 
-CONTENT = REPO / "data" / "knowledge"
 QUESTIONS = REPO / "tests" / "kb_questions.yml"
-FILES = ("partners.yml", "projects.yml", "services.yml", "municipality.yml")
 
 
 def test_real_content_round_trips_byte_identical(real_kb, tmp_path):
