@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kari.conversation import emergency, feedback
+from kari.conversation.elsewhere import other_municipality
 from kari.conversation.handover import handover_text
 from kari.conversation.history import (
     Note,
@@ -30,6 +32,7 @@ from kari.conversation.history import (
 )
 from kari.conversation.language import is_english
 from kari.conversation.mentions import find_mention, resolve
+from kari.conversation.own_case import asks_about_own_case
 from kari.conversation.ranking import Decision, Priors, decide
 from kari.conversation.texts import dt, emergency_text, join_or, option_title
 from kari.knowledge import search
@@ -37,7 +40,7 @@ from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
 from kari.knowledge.linker import link
 from kari.knowledge.models import Topic
-from kari.knowledge.texts import TEXTS, t
+from kari.knowledge.texts import PHONE, TEXTS, t
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +127,27 @@ def _feedback_buttons(malform: str) -> list[dict[str, str]]:
     ]
 
 
-def _answered(passage: search.Passage, malform: str, *, say_name: bool = False) -> Result:
+PHONE_NUMBER = re.compile(r"\b(?:\d{2} \d{2} \d{2} \d{2}|\d{3} \d{3}|\d{3})\b")
+
+
+def _who_knows(index: search.Index, passage: search.Passage, malform: str) -> str:
+    """ "Spørsmål om X? Ring …": the topic's own phone, for an answer that has none of its own."""
+    if passage.aspect == "contact" or passage.topic is None:
+        return ""
+    contact = _passage(index, passage.topic, "contact")
+    phone = PHONE_NUMBER.search(contact.text(malform)) if contact else None
+    if phone is None or phone.group() == PHONE or phone.group() in passage.text(malform):
+        return ""
+    return dt(malform, "who_knows", name=passage.name(malform), phone=phone.group())
+
+
+def _answered(index: search.Index, passage: search.Passage, malform: str, *, say_name: bool = False) -> Result:
     text = passage.text(malform)
+    extra = _who_knows(index, passage, malform)
+    if extra:
+        head, newline, last = text.rpartition("\n")
+        source = last.startswith(t(malform, "source", url=""))
+        text = f"{head} {extra}{newline}{last}" if newline and source else f"{text} {extra}"
     name = passage.name(malform)
     if say_name and not text.startswith(name):
         text = f"{name}: {text}"  # a pick from a list: say which one
@@ -184,6 +206,13 @@ def _linked(session: Session, text: str) -> dict[str, float]:
     return {c.key: min(1.0, c.score) * (0.25 if c.kind == "municipality" else 1.0) for c in top}
 
 
+OUT_OF_SCOPE_AT = 0.8  # the NLU this sure a message is not about the municipality, and it names no topic
+
+
+def _surely_out_of_scope(turn: Turn) -> bool:
+    return bool(turn.kinds) and turn.kinds[0][0] == "out_of_scope" and turn.kinds[0][1] >= OUT_OF_SCOPE_AT
+
+
 def answer(turn: Turn, session: Session) -> Result:
     """A knowledge question (or one the NLU was unsure about): find the answer passage."""
     index = search.index(session)
@@ -194,14 +223,23 @@ def answer(turn: Turn, session: Session) -> Result:
         key = chosen if chosen is not None else pointed
         found = _passage(index, key, aspect) or (_passage(index, key, "about") if pointed else None)
         if found is not None:
-            return _answered(found, turn.malform, say_name=pointed is not None)
+            return _answered(index, found, turn.malform, say_name=pointed is not None)
         return _unknown(turn, session, key)
     if turn.intent == "select_item":
         return Result([Say(dt(turn.malform, "no_list"), note=Note(failed=True))])
+    place = other_municipality(turn.text)
+    if place is not None:
+        return Result([Say(dt(turn.malform, "elsewhere", place=place), note=Note())])
     linked = _linked(session, turn.text)
+    if _surely_out_of_scope(turn) and not any(sure >= 0.5 for sure in linked.values()):
+        return Result([Say(dt(turn.malform, "out_of_scope"), note=Note())])
+    if asks_about_own_case(turn.text):  # "er søknaden min motteken?": who can look it up
+        topic = max(linked, key=lambda k: linked[k]) if linked else turn.topic
+        text = f"{dt(turn.malform, 'own_case')} {handover_text(session, topic, turn.malform, desk=False)}"
+        return Result([Say(text, note=Note(topic=topic))], topic=topic)
     decision: Decision = decide(index, turn.text, Priors(turn.kinds, linked, turn.topic))
     if decision.kind == "answer":
-        return _answered(decision.passages[0], turn.malform)
+        return _answered(index, decision.passages[0], turn.malform)
     if decision.kind == "choose":
         return _choose(turn, session, decision.passages)
     return _unknown(turn, session, decision.topic)
@@ -231,8 +269,9 @@ def _yes_no(turn: Turn, session: Session) -> Result:
     entities = [{"entity": "topic", "value": values["topic"]}] if values.get("topic") else []
     follow = Turn("action_answer", "", intent, ((intent, 1.0),), entities, turn.topic, turn.malform, turn.events)
     if not entities:  # a question without a topic (the partnerships)
-        passage = _passage(search.index(session), None, ASPECT_OF_INTENT[intent])
-        return _answered(passage, turn.malform) if passage else _give_up(turn, session)
+        index = search.index(session)
+        passage = _passage(index, None, ASPECT_OF_INTENT[intent])
+        return _answered(index, passage, turn.malform) if passage else _give_up(turn, session)
     return answer(follow, session)
 
 

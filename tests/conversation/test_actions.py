@@ -317,3 +317,29 @@ def test_forget_me_asks_first_and_deletes_only_after_the_button(kb_url):
     assert msg["custom"]["kari_forget"] is True
     assert msg["custom"]["done"].startswith("Samtalen din er nå slettet")
     assert "70 16 20 00" in msg["custom"]["failed"]
+
+
+# --- questions Kari must not answer with a general fact -----------------------------------------
+
+
+def test_another_municipality_gets_no_alesund_answer(kb_url):
+    msg = Chat("nb").say("vi flytter til Molde, hvordan søke barnehage der", "ask_apply", ActionAnswer)
+    assert "Molde kommune" in msg["text"] and "Kilde:" not in msg["text"] and "Foresattportalen" not in msg["text"]
+
+
+def test_an_own_case_names_who_can_look_it_up(kb_url):
+    chat = Chat()
+    msg = chat.say("fødselsnr [fødselsnummer] ha e fått fastlege no eller", "ask_about", ActionAnswer)
+    assert msg["text"].startswith("Saka di kan eg ikkje sjå") and "70 16 20 00" in msg["text"]
+    assert "Kjelde:" not in msg["text"] and chat.slots["topic"] == "fastlege"
+
+
+def test_a_sure_out_of_scope_message_gets_no_answer(kb_url):
+    msg = Chat().say("blir det regn i ålesund i morgon", "out_of_scope", ActionAnswer, ranking=[("out_of_scope", 0.97)])
+    assert msg["text"].startswith("Det kan eg dessverre ikkje hjelpe med") and "Kjelde:" not in msg["text"]
+
+
+def test_an_answer_without_a_phone_says_whom_to_ring(kb_url):
+    msg = Chat().say("kva gjer helsestasjonen", "ask_about", ActionAnswer, ranking=[("ask_about", 0.9)])
+    assert "Spørsmål om Helsestasjon og skulehelseteneste? Ring 70 16 43 20." in msg["text"]
+    assert msg["text"].index("Ring 70 16 43 20") < msg["text"].index("Kjelde:")
