@@ -5,9 +5,9 @@
    message always raises the same alarm and an ordinary health question never does. The classifier's
    own `emergency` guess (it has training examples, which keep such messages away from other intents)
    is never enough: without the detector, its next guess stands.
-2. Dialogue acts are short: a greeting, thanks, a goodbye, "are you a bot?", "forget me", "yes" or
-   "no" of more than `max_words_for_small_talk` words is a question wrapped in politeness ("hei, eg
-   passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead
+2. Dialogue acts are short: a greeting, thanks, a goodbye, "are you a bot?", "forget me", "yes", "no"
+   or a rating of more than `max_words_for_small_talk` words is a question wrapped in politeness ("hei,
+   eg passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead
    when the classifier's next guess is a kind of question. A long message must never
    delete a conversation by being read as "Gløym meg" (which asks to confirm anyway).
 
@@ -28,7 +28,17 @@ from rasa.shared.nlu.training_data.message import Message
 from kari.conversation.emergency import detect
 
 EMERGENCY = "emergency"
-SMALL_TALK = ("greet", "goodbye", "thank", "bot_challenge", "forget_me", "affirm", "deny")
+SMALL_TALK = (
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "forget_me",
+    "affirm",
+    "deny",
+    "feedback_good",
+    "feedback_bad",
+)
 FALLBACK = "nlu_fallback"
 
 

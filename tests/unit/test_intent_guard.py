@@ -1,0 +1,40 @@
+"""The NLU guard: emergencies by the detector, long "dialogue acts" read as the question they wrap."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from kari.nlu.guard import IntentGuard
+
+
+def _guarded(text: str, ranking: list[tuple[str, float]]) -> str:
+    message = Message(
+        data={
+            TEXT: text,
+            INTENT: {"name": ranking[0][0], "confidence": ranking[0][1]},
+            INTENT_RANKING_KEY: [{"name": n, "confidence": c} for n, c in ranking],
+        }
+    )
+    IntentGuard({}).process([message])
+    return message.get(INTENT)["name"]
+
+
+def test_a_long_message_read_as_a_rating_is_the_question_it_asks():
+    text = "skulen skal ha brannøving neste veke og guten min med astma blir stressa, kven snakkar eg med"
+    assert _guarded(text, [("feedback_good", 0.6), ("ask_contact", 0.3)]) == "ask_contact"
+
+
+def test_a_short_rating_stays_a_rating():
+    assert _guarded("takk, bra svar", [("feedback_good", 0.9), ("ask_about", 0.05)]) == "feedback_good"
+
+
+def test_an_emergency_is_decided_by_the_detector():
+    assert _guarded("mannen min puster ikkje", [("ask_about", 0.8)]) == "emergency"
+    assert _guarded("kva er legevakta sitt nummer", [("emergency", 0.7), ("ask_contact", 0.2)]) == "ask_contact"
+
+
+def test_a_long_greeting_wrapping_a_question():
+    text = "hei, eg passar på far min kvar dag og lurer på om de kan hjelpe"
+    assert _guarded(text, [("greet", 0.5), ("ask_apply", 0.2)]) == "ask_apply"
+    assert _guarded("hei hei", [("greet", 0.9), ("ask_apply", 0.05)]) == "greet"
