@@ -281,7 +281,8 @@ async def topic(request: Request, key: str) -> HTTPResponse:
 async def topic_save(request: Request, key: str) -> HTTPResponse:
     try:
         with session_scope() as db:
-            edits.save_topic(db, request.ctx.login.name, key, {k: form(request, k) for k in edits.TOPIC_FIELDS})
+            values = {k: form(request, k) for k in edits.TOPIC_FIELDS if k in (request.form or {})}
+            edits.save_topic(db, request.ctx.login.name, key, values)
     except edits.EditError as exc:
         return _topic_page(request, key, 400, str(exc), "topic")
     return back(f"/admin/topics/{quote(key)}", "saved")
@@ -301,7 +302,8 @@ async def topic_retire(request: Request, key: str) -> HTTPResponse:
 @bp.post("/topics/<key>/answers/<aspect>")
 @staff_only()
 async def answer_save(request: Request, key: str, aspect: str) -> HTTPResponse:
-    values = {k: form(request, k) for k in edits.ANSWER_FIELDS if k != "verified"}
+    # Only the fields the form sent: a field left out is left as it is.
+    values = {k: form(request, k) for k in edits.ANSWER_FIELDS if k != "verified" and k in (request.form or {})}
     if form(request, "verified_today"):
         import datetime as dt
 

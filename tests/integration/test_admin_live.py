@@ -1,0 +1,69 @@
+"""Staff edit on the admin pages of the running stack; the next citizen message (REST channel) uses it.
+
+Runs against the real stack (tests/conftest.py: Rasa, action server, web app, SQLite). Every change is
+reverted through the page's history at the end, so the other tests see the content as imported.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from kari.stack import Stack
+from tests.admin.support import StaffClient, add_staff
+from tests.support.chat import reply_text, say
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def editor(kari_stack: Stack) -> StaffClient:
+    name = f"red{uuid.uuid4().hex[:6]}"
+    add_staff({"KARI_DATABASE_URL": kari_stack.extra_env["KARI_DATABASE_URL"]}, name, "editor")
+    client = StaffClient(kari_stack.web_url)
+    assert client.login(name).url.endswith("/admin/")
+    return client
+
+
+def _revert_all_mine(client: StaffClient) -> None:
+    """Revert this editor's changes, newest first."""
+    page = client.get("/admin/history").text
+    who = re.search(r"<span>(\w+) \(redaktør\)</span>", page).group(1)
+    rows = re.findall(r'<tr id="change-(\d+)">\s*<td>[^<]*</td>\s*<td>(\w+)</td>', page)
+    for change_id, author in rows:
+        if author == who and f"angrar #{change_id}" not in page:
+            client.post(f"/admin/history/{change_id}/revert")
+
+
+def test_an_answer_edit_changes_the_next_reply(kari_stack: Stack, editor: StaffClient) -> None:
+    question = "kva er telefonnummeret til legevakta"
+    before = reply_text(say(kari_stack.rasa_url, question))
+    page = editor.get("/admin/topics/legevakt").text
+    old_nb = re.search(r'id="contact-text_nb" name="text_nb" lang="nb">([^<]*)</textarea>', page).group(1)
+    new_nn = "Legevakta har nytt nummer i testen: 12 34 56 78 (endra på admin-sidene)."
+    try:
+        response = editor.post(
+            "/admin/topics/legevakt/answers/contact", {"text_nn": new_nn, "text_nb": old_nb.replace("&#39;", "'")}
+        )
+        assert response.url.endswith("done=saved#answer-contact")
+        after = reply_text(say(kari_stack.rasa_url, question))
+        assert "endra på admin-sidene" in after and "endra på admin-sidene" not in before
+    finally:
+        _revert_all_mine(editor)
+    assert reply_text(say(kari_stack.rasa_url, question)) == before
+
+
+def test_an_example_question_is_live_at_once(kari_stack: Stack, editor: StaffClient) -> None:
+    question = "kor mykje må eg ut med for ungen i bhg kvar månad"
+    page = editor.get("/admin/topics/barnehage").text
+    price_nn = re.search(r'id="price-text_nn" name="text_nn" lang="nn">([^<]*)</textarea>', page).group(1)
+    assert price_nn[:40] not in reply_text(say(kari_stack.rasa_url, question)).replace("'", "&#39;")
+    try:
+        response = editor.post("/admin/topics/barnehage/answers/price/examples", {"text": question, "malform": "nn"})
+        assert response.url.endswith("done=example#answer-price")
+        reply = reply_text(say(kari_stack.rasa_url, question))
+        assert price_nn[:40] in reply.replace("'", "&#39;")
+    finally:
+        _revert_all_mine(editor)
