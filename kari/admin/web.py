@@ -397,3 +397,126 @@ async def staff_unlock(request: Request, name: str) -> HTTPResponse:
     except accounts.AccountError as exc:
         return _staff_page(request, 400, str(exc))
     return back("/admin/staff", "unlocked")
+
+
+# ------------------------------------------------------------------------------ what Kari missed
+
+
+def _answer_choices(db) -> list[tuple[str, str]]:
+    """(value "key/aspect", label) of every answer, for the attach form."""
+    rows = []
+    for t in edits.find_topics(db):
+        for a in sorted(t.answers, key=lambda a: ASPECTS.index(a.aspect)):
+            rows.append((f"{t.key}/{a.aspect}", f"{t.name_nn} – {ASPECT_NAMES[a.aspect]}"))
+    return rows
+
+
+def _missed_page(request: Request, status: int = 200, error: str = "") -> HTTPResponse:
+    from kari.admin import intents, missed
+
+    groups = missed.group(missed.read_misses())
+    with session_scope() as db:
+        choices = _answer_choices(db)
+    return render(
+        request,
+        "missed.html",
+        status=status,
+        groups=groups,
+        reasons=missed.REASONS,
+        choices=choices,
+        intent_names=intents.domain_intents(),
+        error=error,
+    )
+
+
+@bp.get("/missed")
+@staff_only()
+async def missed_report(request: Request) -> HTTPResponse:
+    return _missed_page(request)
+
+
+@bp.post("/missed/attach")
+@staff_only()
+async def missed_attach(request: Request) -> HTTPResponse:
+    key, _, aspect = form(request, "answer").partition("/")
+    try:
+        with session_scope() as db:
+            edits.add_example(db, request.ctx.login.name, key, aspect, form(request, "malform"), form(request, "text"))
+    except edits.EditError as exc:
+        return _missed_page(request, 400, str(exc))
+    return back("/admin/missed", "attached")
+
+
+@bp.post("/missed/train")
+@staff_only("trainer")
+async def missed_train(request: Request) -> HTTPResponse:
+    from kari.admin import intents
+
+    try:
+        intents.add_example(form(request, "intent"), form(request, "malform"), form(request, "text"))
+    except intents.IntentError as exc:
+        return _missed_page(request, 400, str(exc))
+    return back("/admin/missed", "trained")
+
+
+# ------------------------------------------------------------------------------ intents
+
+
+@bp.get("/intents")
+@staff_only("trainer")
+async def intent_list(request: Request) -> HTTPResponse:
+    from kari.admin import intents
+
+    return render(request, "intents.html", intents=intents.read())
+
+
+def _intent_page(request: Request, name: str, status: int = 200, error: str = "") -> HTTPResponse:
+    from kari.admin import intents
+
+    found = intents.read().get(name)
+    if found is None:
+        return problem(request, 404, "Fann ikkje intensjonen", f"Det finst ingen intensjon som heiter «{name}».")
+    return render(request, "intent.html", status=status, intent=found, error=error)
+
+
+@bp.get("/intents/<name>")
+@staff_only("trainer")
+async def intent_page(request: Request, name: str) -> HTTPResponse:
+    return _intent_page(request, name)
+
+
+@bp.post("/intents/<name>/examples")
+@staff_only("trainer")
+async def intent_add(request: Request, name: str) -> HTTPResponse:
+    from kari.admin import intents
+
+    try:
+        intents.add_example(name, form(request, "malform"), form(request, "text"))
+    except intents.IntentError as exc:
+        return _intent_page(request, name, 400, str(exc))
+    return back(f"/admin/intents/{quote(name)}", "trained")
+
+
+@bp.post("/intents/<name>/examples/delete")
+@staff_only("trainer")
+async def intent_remove(request: Request, name: str) -> HTTPResponse:
+    from kari.admin import intents
+
+    try:
+        intents.remove_example(name, form(request, "malform"), form(request, "text"))
+    except intents.IntentError as exc:
+        return _intent_page(request, name, 400, str(exc))
+    return back(f"/admin/intents/{quote(name)}", "removed")
+
+
+# ------------------------------------------------------------------------------ statistics
+
+
+@bp.get("/stats")
+@staff_only()
+async def stats_page(request: Request) -> HTTPResponse:
+    from kari.admin import stats
+
+    with session_scope() as db:
+        figures = stats.collect(db)
+    return render(request, "stats.html", figures=figures, bars=stats.bars)

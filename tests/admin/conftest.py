@@ -4,6 +4,7 @@ PostgreSQL, with the knowledge base's test fixture content and one account per r
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -49,7 +50,12 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         url = f"sqlite:///{var / 'kari.db'}"
     else:
         url = request.getfixturevalue("postgres_server").create_database()
-    env = {"KARI_DATABASE_URL": url, "KARI_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}"}
+    shutil.copytree(REPO / "data" / "nlu", var / "nlu")  # the intents pages write here, not into the repo
+    env = {
+        "KARI_DATABASE_URL": url,
+        "KARI_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
+        "KARI_NLU_DIR": str(var / "nlu"),
+    }
     import_kb(env, FIXTURES)
     for name, role in (("eva", "editor"), ("tor", "trainer"), ("ada", "admin")):
         add_staff(env, name, role)

@@ -1,0 +1,111 @@
+"""What Kari missed (from tracker events), intents written back to data/nlu/, and the statistics page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+
+from kari.admin.missed import group, misses_in
+
+T = dt.datetime(2026, 11, 30, 10, tzinfo=dt.timezone.utc).timestamp()
+
+
+def user(text: str, intent: str = "ask_about", malform: str = "nn") -> dict:
+    return {
+        "event": "user",
+        "text": text,
+        "timestamp": T,
+        "parse_data": {"intent": {"name": intent}, "entities": [{"entity": "malform", "value": malform}]},
+    }
+
+
+def bot(**note) -> dict:
+    return {"event": "bot", "text": "…", "timestamp": T, "metadata": {"kari": note}}
+
+
+def action(name: str) -> dict:
+    return {"event": "action", "name": name, "timestamp": T}
+
+
+def test_each_kind_of_miss_is_found_and_masked() -> None:
+    events = [
+        user("kva kostar ein flybillett til Tromsø, ring meg på 912 34 567"),
+        action("action_answer"),
+        bot(failed=True),
+        user("bustad", malform="nb"),
+        action("action_answer"),
+        bot(failed=True, options=['/ask_about{"topic":"kommunal-bustad"}']),
+        user("noko heilt anna"),  # the question back was not clicked
+        action("action_answer"),
+        bot(found=True, topic="barnehage", aspect="price"),
+        user("/feedback_bad", intent="feedback_bad"),
+        user("eg vil snakke med nokon om skatt"),
+        action("action_handover"),
+        bot(),
+    ]
+    found = [(m.text, m.reason, m.malform) for m in misses_in(events)]
+    assert found[0][1] == "unknown" and "912 34 567" not in found[0][0] and "flybillett" in found[0][0]
+    assert ("bustad", "clarify", "nb") in found
+    assert ("noko heilt anna", "not_helpful", "nn") in found
+    assert ("eg vil snakke med nokon om skatt", "handover", "nn") in found
+    assert len(found) == 4
+
+
+def test_a_clicked_question_back_is_no_miss() -> None:
+    payload = '/ask_about{"topic":"kommunal-bustad"}'
+    events = [user("bustad"), action("action_answer"), bot(failed=True, options=[payload]), user(payload)]
+    assert list(misses_in(events)) == []
+
+
+def test_similar_wordings_are_grouped() -> None:
+    events = []
+    for text in (
+        "Kva kostar symjehallen?",
+        "kva kostar symjehallen",
+        "kva kostar SYMJEHALLEN!!",
+        "når er bassenget ope",
+    ):
+        events += [user(text), action("action_answer"), bot(failed=True)]
+        events += [user("hei", intent="greet"), action("utter_greet")]  # keeps each miss apart
+    groups = group(list(misses_in(events)))
+    assert [g.count for g in groups] == [3, 1]
+    assert groups[0].text.lower().startswith("kva kostar symjehallen")
+
+
+def test_intent_examples_are_written_back_as_valid_yaml(site) -> None:
+    trainer = site.client("tor")
+    assert "ask_price" in trainer.get("/admin/intents").text
+    page = trainer.get("/admin/intents/ask_price")
+    assert page.status_code == 200
+    response = trainer.post(
+        "/admin/intents/ask_price/examples", {"text": "kva må ein ut med for symjehallen", "malform": "nn"}
+    )
+    assert response.url.endswith("done=trained")
+    assert "kva må ein ut med for symjehallen" in response.text
+    staff_file = Path(site.env["KARI_NLU_DIR"]) / "staff.yml"
+    data = yaml.safe_load(staff_file.read_text(encoding="utf-8"))
+    assert data["nlu"][0]["intent"] == "ask_price" and data["nlu"][0]["metadata"] == {"malform": "nn"}
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    loaded = load_data(str(staff_file))
+    assert [m.get("text") for m in loaded.intent_examples] == ["kva må ein ut med for symjehallen"]
+    duplicate = trainer.post(
+        "/admin/intents/ask_about/examples", {"text": "kva må ein ut med for symjehallen", "malform": "nn"}
+    )
+    assert duplicate.status_code == 400 and "ask_price" in duplicate.text
+    trainer.get("/admin/intents/ask_price")
+    removed = trainer.post(
+        "/admin/intents/ask_price/examples/delete", {"text": "kva må ein ut med for symjehallen", "malform": "nn"}
+    )
+    assert removed.url.endswith("done=removed")
+    assert "symjehallen" not in staff_file.read_text(encoding="utf-8")
+    assert site.client("eva").get("/admin/intents").status_code == 403  # editors do not change intents
+
+
+def test_missed_and_stats_pages_load_without_conversations(site) -> None:
+    eva = site.client("eva")
+    assert "Ingen bom enno." in eva.get("/admin/missed").text
+    stats = eva.get("/admin/stats")
+    assert stats.status_code == 200 and "Spørsmål i alt: 0" in stats.text
