@@ -16,6 +16,17 @@ from tests.admin.support import StaffClient, add_staff
 from tests.support.chat import reply_text, say
 
 pytestmark = pytest.mark.stack
+BUSY = "ikkje fram eit svar akkurat no"  # the channel's reply when a turn takes longer than its limit
+
+
+def ask(kari_stack: Stack, question: str) -> str:
+    """Kari's reply; asked again (up to three times) when a loaded machine made the turn time out,
+    e.g. while the search index rebuilds after an edit."""
+    for _ in range(3):
+        reply = reply_text(say(kari_stack.rasa_url, question))
+        if BUSY not in reply:
+            return reply
+    return reply
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +50,7 @@ def _revert_all_mine(client: StaffClient) -> None:
 
 def test_an_answer_edit_changes_the_next_reply(kari_stack: Stack, editor: StaffClient) -> None:
     question = "kva er telefonnummeret til legevakta"
-    before = reply_text(say(kari_stack.rasa_url, question))
+    before = ask(kari_stack, question)
     page = editor.get("/admin/topics/legevakt").text
     old_nb = re.search(r'id="contact-text_nb" name="text_nb" lang="nb">([^<]*)</textarea>', page).group(1)
     new_nn = "Legevakta har nytt nummer i testen: 12 34 56 78 (endra på admin-sidene)."
@@ -48,22 +59,40 @@ def test_an_answer_edit_changes_the_next_reply(kari_stack: Stack, editor: StaffC
             "/admin/topics/legevakt/answers/contact", {"text_nn": new_nn, "text_nb": old_nb.replace("&#39;", "'")}
         )
         assert response.url.endswith("done=saved#answer-contact")
-        after = reply_text(say(kari_stack.rasa_url, question))
+        after = ask(kari_stack, question)
         assert "endra på admin-sidene" in after and "endra på admin-sidene" not in before
     finally:
         _revert_all_mine(editor)
-    assert reply_text(say(kari_stack.rasa_url, question)) == before
+    assert ask(kari_stack, question) == before
 
 
 def test_an_example_question_is_live_at_once(kari_stack: Stack, editor: StaffClient) -> None:
     question = "kor mykje må eg ut med for ungen i bhg kvar månad"
     page = editor.get("/admin/topics/barnehage").text
     price_nn = re.search(r'id="price-text_nn" name="text_nn" lang="nn">([^<]*)</textarea>', page).group(1)
-    assert price_nn[:40] not in reply_text(say(kari_stack.rasa_url, question)).replace("'", "&#39;")
+    assert price_nn[:40] not in ask(kari_stack, question).replace("'", "&#39;")
     try:
         response = editor.post("/admin/topics/barnehage/answers/price/examples", {"text": question, "malform": "nn"})
         assert response.url.endswith("done=example#answer-price")
-        reply = reply_text(say(kari_stack.rasa_url, question))
+        reply = ask(kari_stack, question)
+        assert price_nn[:40] in reply.replace("'", "&#39;")
+    finally:
+        _revert_all_mine(editor)
+
+
+def test_a_missed_question_attached_to_an_answer_is_answered_next_time(kari_stack: Stack, editor: StaffClient) -> None:
+    question = "kor mykje kostar eit årskort i symjehallen for pensjonistar"
+    first = ask(kari_stack, question)
+    page = editor.get("/admin/missed").text
+    assert f"«{question}»" in page, first
+    editor.get("/admin/topics/barnehage")
+    page = editor.get("/admin/topics/barnehage").text
+    price_nn = re.search(r'id="price-text_nn" name="text_nn" lang="nn">([^<]*)</textarea>', page).group(1)
+    editor.get("/admin/missed")
+    try:
+        response = editor.post("/admin/missed/attach", {"text": question, "malform": "nn", "answer": "barnehage/price"})
+        assert response.url.endswith("done=attached")
+        reply = ask(kari_stack, question)
         assert price_nn[:40] in reply.replace("'", "&#39;")
     finally:
         _revert_all_mine(editor)
