@@ -30,6 +30,17 @@ class Figures:
     outside_hours: int = 0
     per_malform: Counter = field(default_factory=Counter)
     ratings: dict[str, Counter] = field(default_factory=dict)  # malform → {"good": n, "bad": n}
+    per_topic_week: Counter = field(default_factory=Counter)  # (topic key, week) → answers
+
+    def topic_table(self, topics: int = 10, weeks: int = 6) -> tuple[list[str], list[tuple[str, list[int]]]]:
+        """(the last `weeks` weeks, [(topic, answers per week)]) for the most asked-about topics."""
+        columns = sorted(self.per_week)[-weeks:]
+        totals: Counter = Counter()
+        for (topic, week), n in self.per_topic_week.items():
+            if week in columns:
+                totals[topic] += n
+        rows = [(t, [self.per_topic_week[(t, w)] for w in columns]) for t, _ in totals.most_common(topics)]
+        return columns, rows
 
     def share(self, part: int) -> str:
         return f"{round(100 * part / self.questions)} %" if self.questions else "–"
@@ -60,6 +71,10 @@ def collect(db: Session, url: str | None = None) -> Figures:
                         figures.per_malform[malform_of(event)] += 1
                     elif event.get("event") == "bot" and (note_of(event) or {}).get("found"):
                         figures.answered += 1
+                        moment = dt.datetime.fromtimestamp(float(event.get("timestamp") or 0), dt.timezone.utc)
+                        year, week, _ = moment.isocalendar()
+                        topic = note_of(event).get("topic") or "(samarbeida)"
+                        figures.per_topic_week[(topic, f"{year}-V{week:02d}")] += 1
     except sa.exc.SQLAlchemyError:
         pass  # no tracker store yet: the page shows zeros
     finally:

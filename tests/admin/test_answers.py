@@ -139,3 +139,26 @@ def test_kb_import_refuses_unexported_edits(site, tmp_path) -> None:
     result = kb(site, "import", "--dir", str(exported))
     assert result.returncode == 0, result.stderr
     assert "Sjekk satsane for i år." in eva.get("/admin/topics/eigedomsskatt").text
+
+
+def test_history_and_revert_from_the_command_line(site) -> None:
+    eva = site.client("eva")
+    eva.get("/admin/topics/startlan")
+    eva.post("/admin/topics/startlan", {"name_nn": "Startlån frå kommunen"})
+    change_id = db_value(site, "SELECT max(id) FROM kb_changes WHERE target='startlan' AND field='name_nn'")
+
+    def staff(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "kari", "staff", *args],
+            env={**os.environ, **site.env, "PYTHONPATH": str(REPO)},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+
+    listed = staff("history", "--target", "startlan")
+    assert f"#{change_id} " in listed.stdout and "Startlån frå kommunen" in listed.stdout
+    assert staff("revert", str(change_id), "--as", "eva").returncode == 0
+    assert "Startlån frå kommunen" not in eva.get("/admin/topics/startlan").text
+    again = staff("revert", "999999", "--as", "eva")
+    assert again.returncode == 1 and "finst ikkje" in again.stderr and "Traceback" not in again.stderr

@@ -109,3 +109,53 @@ def test_missed_and_stats_pages_load_without_conversations(site) -> None:
     assert "Ingen bom enno." in eva.get("/admin/missed").text
     stats = eva.get("/admin/stats")
     assert stats.status_code == 200 and "Spørsmål i alt: 0" in stats.text
+
+
+def tracker_with(path: Path, conversations: dict[str, list[dict]]) -> str:
+    """A tracker store file with Rasa's `events` table holding `conversations`."""
+    import json
+
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{path}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, timestamp REAL, "
+            "intent_name TEXT, action_name TEXT, data TEXT)"
+        )
+        for sender, events in conversations.items():
+            for e in events:
+                conn.execute(
+                    sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :t, :ts, :d)"),
+                    {"s": sender, "t": e["event"], "ts": e["timestamp"], "d": json.dumps(e)},
+                )
+    engine.dispose()
+    return url
+
+
+def test_figures_and_chart(tmp_path: Path) -> None:
+    from kari.admin import stats
+    from kari.admin.missed import read_misses
+    from kari.knowledge.db import dispose_engines, session_scope
+    from tests.admin.conftest import FIXTURES, import_kb
+
+    url = tracker_with(
+        tmp_path / "tracker.db",
+        {
+            "a": [user("kva kostar barnehage"), action("action_answer"), bot(found=True, topic="barnehage")],
+            "b": [user("kva er flybillett", malform="nb"), action("action_answer"), bot(failed=True)],
+        },
+    )
+    kb_url = f"sqlite:///{tmp_path / 'kari.db'}"
+    import_kb({"KARI_DATABASE_URL": kb_url}, FIXTURES)
+    with session_scope(kb_url) as db:
+        figures = stats.collect(db, url)
+    dispose_engines()
+    assert figures.questions == 2 and figures.answered == 1 and figures.share(figures.answered) == "50 %"
+    assert figures.per_malform == {"nn": 1, "nb": 1}
+    assert figures.per_week == {"2026-V49": 2}
+    assert figures.topic_table() == (["2026-V49"], [("barnehage", [1])])
+    chart = stats.bars("Spørsmål per veke", sorted(figures.per_week.items()))
+    assert chart.startswith("<svg") and 'role="img"' in chart and "<title>Spørsmål per veke</title>" in chart
+    assert [m.text for m in read_misses(url)] == ["kva er flybillett"]
