@@ -55,6 +55,8 @@ DONE = {
     "trained": "Treningseksempelet er lagra i data/nlu/. Det verkar etter neste trening.",
     "staff": "Brukaren er lagra.",
     "unlocked": "Brukaren er låst opp.",
+    "training": "Trening og sjekk er starta. Last sida på nytt for å sjå framdrifta.",
+    "restored": "Den førre modellen er sett tilbake i models/current.tar.gz. Rasa tek han i bruk ved neste start.",
 }
 NAV = [
     ("/admin/", "Oversikt", "editor"),
@@ -63,6 +65,7 @@ NAV = [
     ("/admin/history", "Historikk", "editor"),
     ("/admin/stats", "Statistikk", "editor"),
     ("/admin/intents", "Intensjonar", "trainer"),
+    ("/admin/training", "Tren og sjekk", "trainer"),
     ("/admin/staff", "Brukarar", "admin"),
 ]
 env.globals.update(
@@ -520,3 +523,51 @@ async def stats_page(request: Request) -> HTTPResponse:
     with session_scope() as db:
         figures = stats.collect(db)
     return render(request, "stats.html", figures=figures, bars=stats.bars)
+
+
+# ------------------------------------------------------------------------------ train and check
+
+
+@bp.get("/training")
+@staff_only("trainer")
+async def training_page(request: Request) -> HTTPResponse:
+    return _training_page(request)
+
+
+def _training_page(request: Request, status: int = 200, error: str = "") -> HTTPResponse:
+    from kari.admin import training
+
+    return render(
+        request,
+        "training.html",
+        status=status,
+        state=training.read_state(),
+        running=training.running(),
+        previous=training.PREVIOUS.exists(),
+        steps=training.STEPS,
+        error=error,
+    )
+
+
+@bp.post("/training/start")
+@staff_only("trainer")
+async def training_start(request: Request) -> HTTPResponse:
+    from kari.admin import training
+
+    try:
+        training.start(request.ctx.login.name)
+    except ValueError as exc:
+        return _training_page(request, 409, str(exc))
+    return back("/admin/training", "training")
+
+
+@bp.post("/training/restore")
+@staff_only("trainer")
+async def training_restore(request: Request) -> HTTPResponse:
+    from kari.admin import training
+
+    try:
+        training.restore_previous()
+    except ValueError as exc:
+        return _training_page(request, 400, str(exc))
+    return back("/admin/training", "restored")

@@ -159,3 +159,41 @@ def test_figures_and_chart(tmp_path: Path) -> None:
     chart = stats.bars("Spørsmål per veke", sorted(figures.per_week.items()))
     assert chart.startswith("<svg") and 'role="img"' in chart and "<title>Spørsmål per veke</title>" in chart
     assert [m.text for m in read_misses(url)] == ["kva er flybillett"]
+
+
+def test_train_and_check_promotes_only_a_model_that_is_not_worse(tmp_path: Path, monkeypatch) -> None:
+    from kari.admin import training
+
+    live, candidate = tmp_path / "current.tar.gz", tmp_path / "candidate.tar.gz"
+    live.write_text("old model")
+    candidate.write_text("new model")
+    for name, value in {
+        "WORK": tmp_path,
+        "STATE": tmp_path / "job.json",
+        "CANDIDATE": candidate,
+        "PREVIOUS": tmp_path / "previous.tar.gz",
+        "DEFAULT_MODEL": live,
+    }.items():
+        monkeypatch.setattr(training, name, value)
+    scores = {"live": {"intent F1 nn": 0.96, "intent F1 nb": 0.95}, "candidate": {}}
+
+    # The slow steps (rasa data validate, rasa train, the evaluations) are replaced by fakes.
+    monkeypatch.setattr(training, "figures", lambda model: scores["live" if model == live else "candidate"])
+    monkeypatch.setattr(training, "_validate", lambda: "ok")
+    monkeypatch.setattr(training, "_train", lambda: "ok")
+    scores["candidate"] = {"intent F1 nn": 0.97, "intent F1 nb": 0.94}
+    state = training.run_job("tor")
+    assert state["status"] == "worse" and state["worse"] == ["intent F1 nb: 0.950 → 0.940"]
+    assert live.read_text() == "old model"
+    scores["candidate"] = {"intent F1 nn": 0.96, "intent F1 nb": 0.951}
+    state = training.run_job("tor")
+    assert state["status"] == "promoted" and live.read_text() == "new model"
+    assert training.read_state()["steps"][-1]["status"] == "done"
+    training.restore_previous()
+    assert live.read_text() == "old model"
+
+
+def test_training_page_is_for_trainers(site) -> None:
+    assert site.client("eva").get("/admin/training").status_code == 403
+    page = site.client("tor").get("/admin/training")
+    assert page.status_code == 200 and "Tren og sjekk no" in page.text
