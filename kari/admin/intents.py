@@ -1,9 +1,10 @@
 """Intents and their training examples per written standard, read from data/nlu/ and written back.
 
 Staff additions go to one file of their own, `data/nlu/staff.yml` (blocks per intent and written
-standard, `metadata: {malform: nn|nb}` like the rest), so the hand-written files keep their comments
-and order and git shows exactly what staff added. Only those examples can be removed on the page.
-Whether a new example helps shows after the next training (`make train`).
+standard, `metadata: {malform: nn|nb}` like the rest), so git shows exactly what staff added. Editing or
+removing an example rewrites the file it is in with ruamel.yaml's round trip, which keeps comments,
+order and quoting (a file read and written unchanged is byte for byte the same). Whether a change helps
+shows after the next training ("train and check", or `make train`).
 """
 
 from __future__ import annotations
@@ -122,10 +123,53 @@ def add_example(intent: str, malform: str, text: str) -> str:
     return text
 
 
+def _round_trip():  # type: ignore[no-untyped-def]
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=2, offset=0)
+    return y
+
+
+def _rewrite(intent: str, malform: str, old: str, new: str | None) -> None:
+    """Replace the example `old` of `intent` in `malform` by `new` (None: remove it) where it is written."""
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    y = _round_trip()
+    for path in sorted(nlu_dir().glob("*.yml")):
+        data = y.load(path.read_text(encoding="utf-8"))
+        for block in (data or {}).get("nlu") or []:
+            if block.get("intent") != intent or ((block.get("metadata") or {}).get("malform") or "nn") != malform:
+                continue
+            lines = str(block.get("examples") or "").splitlines(keepends=True)
+            for i, line in enumerate(lines):
+                if line.strip().startswith("- ") and line.strip()[2:].strip() == old:
+                    indent = line[: len(line) - len(line.lstrip())]
+                    if new is None:
+                        del lines[i]
+                    else:
+                        lines[i] = f"{indent}- {new}\n"
+                    block["examples"] = LiteralScalarString("".join(lines))
+                    tmp = path.with_suffix(".yml.tmp")
+                    with tmp.open("w", encoding="utf-8") as out:
+                        y.dump(data, out)
+                    yaml.safe_load(tmp.read_text(encoding="utf-8"))  # never leave a file Rasa cannot read
+                    tmp.replace(path)
+                    return
+    raise IntentError("Fann ikkje eksempelet (lenger).")
+
+
 def remove_example(intent: str, malform: str, text: str) -> None:
-    entries = _staff_entries()
-    examples = entries.get((intent, malform), [])
-    if text not in examples:
-        raise IntentError("Berre eksempel som er lagde til på sidene, kan fjernast her (resten står i data/nlu/).")
-    examples.remove(text)
-    _write_staff(entries)
+    _rewrite(intent, malform, text, None)
+
+
+def edit_example(intent: str, malform: str, old: str, new: str) -> str:
+    new = _clean(new)
+    if new.lower() != old.lower():
+        for other in read().values():
+            if new.lower() in {e.lower() for e in other.examples["nn"] + other.examples["nb"]}:
+                raise IntentError(f"Det same eksempelet står alt under «{other.name}».")
+    _rewrite(intent, malform, old, new)
+    return new

@@ -192,7 +192,7 @@ async def login(request: Request) -> HTTPResponse:
         return _login_page(request, 401, message, name)
     response = redirect(_safe_next(form(request, "next")))
     _cookie(request, response, COOKIE, token, max_age=accounts.MAX_HOURS * 3600)
-    del response.cookies[LOGIN_COOKIE]
+    _cookie(request, response, LOGIN_COOKIE, "", max_age=0)  # used up
     return response
 
 
@@ -202,7 +202,7 @@ async def logout(request: Request) -> HTTPResponse:
     with session_scope() as db:
         accounts.end_session(db, request.cookies.get(COOKIE))
     response = redirect("/admin/login")
-    del response.cookies[COOKIE]
+    _cookie(request, response, COOKIE, "", max_age=0)
     return response
 
 
@@ -495,6 +495,21 @@ async def intent_add(request: Request, name: str) -> HTTPResponse:
 
     try:
         intents.add_example(name, form(request, "malform"), form(request, "text"))
+    except intents.IntentError as exc:
+        return _intent_page(request, name, 400, str(exc))
+    return back(f"/admin/intents/{quote(name)}", "trained")
+
+
+@bp.post("/intents/<name>/examples/edit")
+@staff_only("trainer")
+async def intent_edit(request: Request, name: str) -> HTTPResponse:
+    from kari.admin import intents
+
+    try:
+        if form(request, "remove"):
+            intents.remove_example(name, form(request, "malform"), form(request, "old"))
+            return back(f"/admin/intents/{quote(name)}", "removed")
+        intents.edit_example(name, form(request, "malform"), form(request, "old"), form(request, "text"))
     except intents.IntentError as exc:
         return _intent_page(request, name, 400, str(exc))
     return back(f"/admin/intents/{quote(name)}", "trained")

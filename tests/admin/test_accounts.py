@@ -57,7 +57,9 @@ def test_log_in_and_out(site) -> None:
     assert cookie and "kari_admin=" in response.history[0].headers["Set-Cookie"]
     assert "HttpOnly" in response.history[0].headers["Set-Cookie"]
     assert "SameSite=Strict" in response.history[0].headers["Set-Cookie"]
-    client.post("/admin/logout")
+    out = client.post("/admin/logout", allow_redirects=False)
+    assert out.status_code == 302 and "kari_admin=;" in out.headers["Set-Cookie"].replace('""', "")
+    assert "Max-Age=0" in out.headers["Set-Cookie"]
     stolen = requests.get(site.url + "/admin/", cookies={"kari_admin": cookie}, allow_redirects=False, timeout=30)
     assert stolen.status_code == 302, "a session must end at log-out"
 

@@ -104,6 +104,30 @@ def test_intent_examples_are_written_back_as_valid_yaml(site) -> None:
     assert site.client("eva").get("/admin/intents").status_code == 403  # editors do not change intents
 
 
+def test_hand_written_examples_are_edited_in_place(site) -> None:
+    nlu = Path(site.env["KARI_NLU_DIR"])
+    before = {p.name: p.read_text(encoding="utf-8") for p in nlu.glob("*.yml")}
+    trainer = site.client("tor")
+    trainer.get("/admin/intents/ask_about")
+    response = trainer.post(
+        "/admin/intents/ask_about/examples/edit",
+        {"malform": "nn", "old": "kva er kulturskulen", "text": "kva er eigentleg kulturskulen"},
+    )
+    assert response.url.endswith("done=trained") and "kva er eigentleg kulturskulen" in response.text
+    after = (nlu / "knowledge_questions.yml").read_text(encoding="utf-8")
+    expected = before["knowledge_questions.yml"].replace("- kva er kulturskulen\n", "- kva er eigentleg kulturskulen\n")
+    assert after == expected  # one line changed, comments and layout kept
+    trainer.post(
+        "/admin/intents/ask_about/examples/edit",
+        {"malform": "nn", "old": "kva er eigentleg kulturskulen", "text": "", "remove": "1"},
+    )
+    removed = (nlu / "knowledge_questions.yml").read_text(encoding="utf-8")
+    assert removed == before["knowledge_questions.yml"].replace("    - kva er kulturskulen\n", "")
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    assert load_data(str(nlu / "knowledge_questions.yml")).intent_examples  # Rasa still reads it
+
+
 def test_missed_and_stats_pages_load_without_conversations(site) -> None:
     eva = site.client("eva")
     assert "Ingen bom enno." in eva.get("/admin/missed").text

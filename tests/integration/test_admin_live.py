@@ -1,6 +1,7 @@
 """Staff edit on the admin pages of the running stack; the next citizen message (REST channel) uses it.
 
-Runs against the real stack (tests/conftest.py: Rasa, action server, web app, SQLite). Every change is
+Runs against the real stack twice: the shared one (tests/conftest.py: Rasa, action server, web app, the
+knowledge base on SQLite) and one of its own with the knowledge base on PostgreSQL. Every change is
 reverted through the page's history at the end, so the other tests see the content as imported.
 """
 
@@ -15,6 +16,8 @@ import pytest
 from kari.stack import Stack
 from tests.admin.support import StaffClient, add_staff
 from tests.support.chat import reply_text, say
+from tests.support.own_stack import make_stack
+from tests.support.postgres import postgres_server  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.stack
 BUSY = "ikkje fram eit svar akkurat no"  # the channel's reply when a turn takes longer than its limit
@@ -31,8 +34,21 @@ def ask(kari_stack: Stack, question: str, tries: int = 6) -> str:
     return reply
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def live(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    if request.param == "sqlite":
+        yield request.getfixturevalue("kari_stack")
+        return
+    url = request.getfixturevalue("postgres_server").create_database()
+    stack = make_stack(tmp_path_factory.mktemp("admin-pg"), KARI_DATABASE_URL=url)
+    stack.start()
+    yield stack
+    stack.stop()
+
+
 @pytest.fixture(scope="module")
-def editor(kari_stack: Stack) -> StaffClient:
+def editor(live: Stack) -> StaffClient:
+    kari_stack = live
     name = f"red{uuid.uuid4().hex[:6]}"
     add_staff({"KARI_DATABASE_URL": kari_stack.extra_env["KARI_DATABASE_URL"]}, name, "editor")
     client = StaffClient(kari_stack.web_url)
@@ -50,7 +66,8 @@ def _revert_all_mine(client: StaffClient) -> None:
             client.post(f"/admin/history/{change_id}/revert")
 
 
-def test_an_answer_edit_changes_the_next_reply(kari_stack: Stack, editor: StaffClient) -> None:
+def test_an_answer_edit_changes_the_next_reply(live: Stack, editor: StaffClient) -> None:
+    kari_stack = live
     question = "kva er telefonnummeret til legevakta"
     before = ask(kari_stack, question)
     page = editor.get("/admin/topics/legevakt").text
@@ -68,7 +85,8 @@ def test_an_answer_edit_changes_the_next_reply(kari_stack: Stack, editor: StaffC
     assert ask(kari_stack, question) == before
 
 
-def test_an_example_question_is_live_at_once(kari_stack: Stack, editor: StaffClient) -> None:
+def test_an_example_question_is_live_at_once(live: Stack, editor: StaffClient) -> None:
+    kari_stack = live
     question = "kva kostar ein flybillett til Tromsø i påska"
     page = editor.get("/admin/topics/barnehage").text
     price_nn = re.search(r'id="price-text_nn" name="text_nn" lang="nn">([^<]*)</textarea>', page).group(1)
@@ -82,7 +100,8 @@ def test_an_example_question_is_live_at_once(kari_stack: Stack, editor: StaffCli
         _revert_all_mine(editor)
 
 
-def test_a_missed_question_attached_to_an_answer_is_answered_next_time(kari_stack: Stack, editor: StaffClient) -> None:
+def test_a_missed_question_attached_to_an_answer_is_answered_next_time(live: Stack, editor: StaffClient) -> None:
+    kari_stack = live
     question = "kor mykje kostar eit årskort i symjehallen for pensjonistar"
     first = ask(kari_stack, question)
     page = editor.get("/admin/missed").text
