@@ -1,7 +1,8 @@
 """Figures for the statistics page, and bar charts drawn on the server as SVG (no script, no CDN).
 
-Questions per week, share answered, share outside the service desk's opening hours and share per
-written standard come from the tracker store; ratings from the feedback table.
+Questions per week, answers per topic and week, share answered, share outside the service desk's
+opening hours (kari.conversation.service_desk: weekdays 09–14 Oslo time, public holidays closed) and
+share per written standard come from the tracker store; ratings from the feedback table.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kari.admin.missed import malform_of, note_of, tracker_url
+from kari.conversation import service_desk
 from kari.knowledge.models import Feedback
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 @dataclass
@@ -46,12 +45,6 @@ class Figures:
         return f"{round(100 * part / self.questions)} %" if self.questions else "–"
 
 
-def _outside_hours(moment: dt.datetime) -> bool:
-    """Outside weekdays 09.00–14.00 Oslo time (Innbyggartorget's hours; holidays not counted here)."""
-    local = moment.astimezone(OSLO)
-    return local.weekday() >= 5 or not 9 <= local.hour < 14
-
-
 def collect(db: Session, url: str | None = None) -> Figures:
     figures = Figures()
     url = url or tracker_url()
@@ -67,7 +60,7 @@ def collect(db: Session, url: str | None = None) -> Figures:
                         year, week, _ = moment.isocalendar()
                         figures.per_week[f"{year}-V{week:02d}"] += 1
                         figures.questions += 1
-                        figures.outside_hours += _outside_hours(moment)
+                        figures.outside_hours += not service_desk.status(moment).open
                         figures.per_malform[malform_of(event)] += 1
                     elif event.get("event") == "bot" and (note_of(event) or {}).get("found"):
                         figures.answered += 1

@@ -9,6 +9,7 @@ The database work is short and synchronous; the password check runs in a thread.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import secrets
 from functools import wraps
@@ -26,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from kari.admin import accounts, edits
 from kari.knowledge.db import KnowledgeBaseUnavailable, session_scope
 from kari.knowledge.models import ASPECTS
+from kari.knowledge.store import unexported_changes
 
 HERE = Path(__file__).parent
 COOKIE = "kari_admin"
@@ -220,8 +222,6 @@ async def home(request: Request) -> HTTPResponse:
             "untranslated": sum(edits.topic_marks(t).untranslated for t in topics),
             "flagged": sum(edits.topic_marks(t).flagged for t in topics),
         }
-        from kari.knowledge.store import unexported_changes
-
         pending = unexported_changes(db)
     return render(request, "home.html", counts=counts, pending=pending)
 
@@ -308,8 +308,6 @@ async def answer_save(request: Request, key: str, aspect: str) -> HTTPResponse:
     # Only the fields the form sent: a field left out is left as it is.
     values = {k: form(request, k) for k in edits.ANSWER_FIELDS if k != "verified" and k in (request.form or {})}
     if form(request, "verified_today"):
-        import datetime as dt
-
         values["verified"] = dt.date.today().isoformat()
     try:
         with session_scope() as db:

@@ -9,7 +9,8 @@ import yaml
 
 from kari.admin.missed import group, misses_in
 
-T = dt.datetime(2026, 11, 30, 10, tzinfo=dt.timezone.utc).timestamp()
+T = dt.datetime(2026, 11, 30, 10, tzinfo=dt.timezone.utc).timestamp()  # a Monday, 11.00 in Oslo
+SATURDAY = dt.datetime(2026, 11, 28, 12, tzinfo=dt.timezone.utc).timestamp()
 
 
 def user(text: str, intent: str = "ask_about", malform: str = "nn") -> dict:
@@ -169,6 +170,7 @@ def test_figures_and_chart(tmp_path: Path) -> None:
         {
             "a": [user("kva kostar barnehage"), action("action_answer"), bot(found=True, topic="barnehage")],
             "b": [user("kva er flybillett", malform="nb"), action("action_answer"), bot(failed=True)],
+            "c": [{**user("hei", intent="greet"), "timestamp": SATURDAY}],
         },
     )
     kb_url = f"sqlite:///{tmp_path / 'kari.db'}"
@@ -176,10 +178,11 @@ def test_figures_and_chart(tmp_path: Path) -> None:
     with session_scope(kb_url) as db:
         figures = stats.collect(db, url)
     dispose_engines()
-    assert figures.questions == 2 and figures.answered == 1 and figures.share(figures.answered) == "50 %"
-    assert figures.per_malform == {"nn": 1, "nb": 1}
-    assert figures.per_week == {"2026-V49": 2}
-    assert figures.topic_table() == (["2026-V49"], [("barnehage", [1])])
+    assert figures.questions == 3 and figures.answered == 1 and figures.share(figures.answered) == "33 %"
+    assert figures.outside_hours == 1  # Saturday; Monday 11.00 Oslo time is inside the desk's hours
+    assert figures.per_malform == {"nn": 2, "nb": 1}
+    assert figures.per_week == {"2026-V48": 1, "2026-V49": 2}
+    assert figures.topic_table() == (["2026-V48", "2026-V49"], [("barnehage", [0, 1])])
     chart = stats.bars("Spørsmål per veke", sorted(figures.per_week.items()))
     assert chart.startswith("<svg") and 'role="img"' in chart and "<title>Spørsmål per veke</title>" in chart
     assert [m.text for m in read_misses(url)] == ["kva er flybillett"]
