@@ -89,6 +89,7 @@ def misses_in(events: Iterable[dict[str, Any]]) -> Iterator[Miss]:
         return Miss(mask(event.get("text") or "")[0], reason, malform_of(event), day)
 
     last_action = ""
+    previous_failed = False  # Kari's reply before this one asked back or did not understand
     for event in events:
         kind = event.get("event")
         if kind == "user":
@@ -127,10 +128,14 @@ def misses_in(events: Iterable[dict[str, Any]]) -> Iterator[Miss]:
                 found = miss(question, "unknown")
                 if found:
                     yield found
-            elif last_action in ("action_answer", "action_yes_no", "action_default_fallback"):
+            elif last_action == "action_default_fallback" or (
+                previous_failed and last_action in ("action_answer", "action_yes_no")
+            ):
                 found = miss(question, "handover")  # a second miss in a row: Kari gave up
                 if found:
                     yield found
+            # A plain note without a miss before it is no miss (out of scope, another municipality …).
+            previous_failed = bool(note.get("failed"))
     if clarified is not None:
         found = miss(clarified[0], "clarify")
         if found:

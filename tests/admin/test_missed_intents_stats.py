@@ -54,6 +54,24 @@ def test_each_kind_of_miss_is_found_and_masked() -> None:
     assert len(found) == 4
 
 
+def test_a_second_miss_in_a_row_is_a_handover_but_out_of_scope_is_no_miss() -> None:
+    events = [
+        user("kva er vêret i morgon"),
+        action("action_answer"),
+        bot(),  # out of scope / another municipality: a plain note, no miss before it
+        user("kan de hjelpe med pass"),
+        action("action_answer"),
+        bot(failed=True),
+        user("kva med førarkort då"),
+        action("action_answer"),
+        bot(),  # Kari gives up and names a person to talk to
+    ]
+    assert [(m.text, m.reason) for m in misses_in(events)] == [
+        ("kan de hjelpe med pass", "unknown"),
+        ("kva med førarkort då", "handover"),
+    ]
+
+
 def test_a_clicked_question_back_is_no_miss() -> None:
     payload = '/ask_about{"topic":"kommunal-bustad"}'
     events = [user("bustad"), action("action_answer"), bot(failed=True, options=[payload]), user(payload)]
