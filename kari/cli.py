@@ -13,6 +13,7 @@ COMMANDS = {
     "run": ("kari.stack", "start the action server, Rasa and the web app (make run)"),
     "kb": ("kari.knowledge.cli", "import, export or check the knowledge base"),
     "web": ("kari.web.app", "serve the demo page, the widget and the admin pages"),
+    "staff": ("kari.admin.cli", "staff accounts for the admin pages (/admin)"),
     "retention": ("kari.retention", "delete conversations older than KARI_RETENTION_DAYS"),
 }
 

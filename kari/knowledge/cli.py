@@ -15,7 +15,7 @@ DEFAULT_DIR = REPO / "data" / "knowledge"
 
 
 def _import(args: argparse.Namespace) -> int:
-    from kari.knowledge.store import replace_content
+    from kari.knowledge.store import mark_exported, replace_content, unexported_changes
     from kari.knowledge.yamlio import load_dir
 
     topics, problems = load_dir(Path(args.dir))
@@ -25,7 +25,18 @@ def _import(args: argparse.Namespace) -> int:
         print(f"kb import: {len(problems)} problem(s); the knowledge base was not changed.", file=sys.stderr)
         return 1
     with session_scope(create=True) as session:
+        pending = unexported_changes(session)
+        if pending and not args.discard_changes:
+            print(
+                f"kb import: the database has {pending} change(s) made on the admin pages that are not in "
+                f"the YAML files yet; nothing was imported. Export them first with "
+                f"`python -m kari kb export` (then review and commit data/knowledge/), or throw them away "
+                f"with `python -m kari kb import --discard-changes`.",
+                file=sys.stderr,
+            )
+            return 1
         counts = replace_content(session, topics)
+        mark_exported(session)
     print(
         f"kb import: {counts['partners']} partners, {counts['projects']} projects, "
         f"{counts['services']} services, {counts['municipality']} municipality; "
@@ -36,17 +47,18 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kari.knowledge.store import read_content
+    from kari.knowledge.store import mark_exported, read_content
     from kari.knowledge.yamlio import FILES, dump, file_of
 
     with session_scope() as session:
         topics = read_content(session)
-    directory = Path(args.dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    names = list(FILES) + sorted({file_of(t) for t in topics} - set(FILES))
-    for name in names:
-        text = dump([t for t in topics if file_of(t) == name], name)
-        (directory / f"{name}.yml").write_text(text, encoding="utf-8")
+        directory = Path(args.dir)
+        directory.mkdir(parents=True, exist_ok=True)
+        names = list(FILES) + sorted({file_of(t) for t in topics} - set(FILES))
+        for name in names:
+            text = dump([t for t in topics if file_of(t) == name], name)
+            (directory / f"{name}.yml").write_text(text, encoding="utf-8")
+        mark_exported(session)  # only once every file is written
     print(f"kb export: {len(topics)} topics → {', '.join(str(directory / f'{n}.yml') for n in names)}")
     return 0
 
@@ -69,6 +81,11 @@ def main(argv: list[str]) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("import", help="validate data/knowledge/*.yml and replace the database content")
     p.add_argument("--dir", default=str(DEFAULT_DIR), help="folder with the YAML files (default: %(default)s)")
+    p.add_argument(
+        "--discard-changes",
+        action="store_true",
+        help="import even when the database has admin-page changes not yet exported (they are lost)",
+    )
     p.set_defaults(run=_import)
     p = sub.add_parser("export", help="write the database back to YAML in canonical form")
     p.add_argument("--dir", default=str(DEFAULT_DIR), help="target folder (default: %(default)s)")

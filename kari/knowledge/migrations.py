@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -164,6 +165,49 @@ def _m5_example_questions(conn: Connection) -> None:
     _bump_triggers(conn, ("answers", "sources", "example_questions"))
 
 
+def _m6_staff_and_history(conn: Connection) -> None:
+    """Staff accounts and their log-in sessions (the admin pages), the history of every change staff
+    make there (who, when, what, old → new), and how far that history has been exported to YAML, so
+    `kb import` can refuse to overwrite edits that exist only in the database."""
+    md = MetaData()
+    staff = Table(
+        "staff",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(100), nullable=False, unique=True),
+        Column("role", String(20), nullable=False),
+        Column("password_hash", Text, nullable=False),
+        Column("failed_logins", Integer, nullable=False, default=0),
+        Column("locked_until", DateTime, nullable=True),
+        Column("created", DateTime, nullable=False),
+    )
+    sessions = Table(
+        "staff_sessions",
+        md,
+        Column("id", String(64), primary_key=True),  # sha256 of the cookie's token, never the token
+        Column("staff_id", Integer, ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("csrf", String(64), nullable=False),
+        Column("created", DateTime, nullable=False),
+        Column("expires", DateTime, nullable=False),
+    )
+    changes = Table(
+        "kb_changes",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("at", DateTime, nullable=False),
+        Column("who", String(100), nullable=False),
+        Column("entity", String(20), nullable=False),
+        Column("target", String(200), nullable=False),
+        Column("field", String(50), nullable=False),
+        Column("old", Text, nullable=True),
+        Column("new", Text, nullable=True),
+        Column("reverts", Integer, nullable=True),
+        Index("ix_kb_changes_target", "target"),
+    )
+    md.create_all(conn, tables=[staff, sessions, changes])
+    conn.exec_driver_sql("ALTER TABLE kb_meta ADD COLUMN exported_change INTEGER NOT NULL DEFAULT 0")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "topics, aliases, sources, answers", _m1_tables),
     (2, "content version counter with triggers", _m2_content_version),
@@ -174,6 +218,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
         _m4_source_date_verified_operator,
     ),
     (5, "example questions; content version follows answers too", _m5_example_questions),
+    (6, "staff accounts, sessions, change history, export mark", _m6_staff_and_history),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import registry, relationship
 
 mapper_registry = registry()
@@ -119,6 +119,8 @@ class Meta(Base):
 
     id = Column(Integer, primary_key=True)
     content_version = Column(Integer, nullable=False, default=0)
+    # Migration 6: the newest `Change.id` written to YAML by `kb export` (or loaded by `kb import`).
+    exported_change = Column(Integer, nullable=False, default=0)
 
 
 class Feedback(Base):
@@ -145,6 +147,54 @@ class ExampleQuestion(Base):
     aspect = Column(String(20), nullable=False)
     malform = Column(String(2), nullable=False)
     text = Column(Text, nullable=False)
+
+
+class Staff(Base):
+    """A staff account for the admin pages (migration 6). Roles: editor < trainer < admin."""
+
+    __tablename__ = "staff"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(100), nullable=False, unique=True)
+    role = Column(String(20), nullable=False)
+    password_hash = Column(Text, nullable=False)
+    failed_logins = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)  # UTC, naive
+    created = Column(DateTime, nullable=False)
+
+
+class StaffSession(Base):
+    """A logged-in browser (migration 6); `id` is the SHA-256 of the cookie's token."""
+
+    __tablename__ = "staff_sessions"
+
+    id = Column(String(64), primary_key=True)
+    staff_id = Column(Integer, ForeignKey("staff.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf = Column(String(64), nullable=False)
+    created = Column(DateTime, nullable=False)
+    expires = Column(DateTime, nullable=False)
+
+    staff = relationship("Staff")
+
+
+class Change(Base):
+    """One change staff made on the admin pages (migration 6): who, when, what, old → new.
+
+    `entity` is "answer", "topic" or "example"; `target` is "topic_key" or "topic_key/aspect"; `field`
+    the column (or "created"/"retired" with a JSON snapshot of the topic). `reverts` points at the
+    change this one undid."""
+
+    __tablename__ = "kb_changes"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False)
+    who = Column(String(100), nullable=False)
+    entity = Column(String(20), nullable=False)
+    target = Column(String(200), nullable=False, index=True)
+    field = Column(String(50), nullable=False)
+    old = Column(Text, nullable=True)
+    new = Column(Text, nullable=True)
+    reverts = Column(Integer, nullable=True)
 
 
 # ------------------------------------------------------------------------------ source dates

@@ -30,6 +30,7 @@ from sanic.response import HTTPResponse, html, redirect
 from sanic.response import file as file_response
 from sanic.response import json as json_response
 
+from kari.admin.web import bp as admin_pages
 from kari.web.pages import render_demo
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -191,6 +192,8 @@ def create_app(
                 status=502,
                 headers={"Retry-After": "5"},
             )
+
+    app.blueprint(admin_pages)  # the staff pages under /admin (kari/admin/)
 
     @app.on_response
     async def security_headers(_request: Request, response: HTTPResponse) -> None:
