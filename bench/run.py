@@ -120,7 +120,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
         xs = [x + (i - 0.5) * width for x in range(len(levels))]
         ys = [results["levels"][lv][bot]["messages_per_s"] for lv in levels]
         left.bar(xs, ys, width, label=names[bot], color=colours[bot])
-    left.set_xticks(range(len(levels)), [f"{lv.split('x')[0]} users" for lv in levels])
+    left.set_xticks(range(len(levels)), [f"{lv.split('x')[0]} citizens at once" for lv in levels])
     left.set_ylabel("messages / s (median of rounds)")
     left.set_title("Throughput per concurrency")
     left.legend(loc="upper left")
@@ -129,16 +129,17 @@ def chart(results: dict[str, Any], path: Path) -> None:
         for i, bot in enumerate(("kari", "default")):
             data.append(results["levels"][lv][bot].get("latencies_ms") or [0])
             positions.append(j * 3 + i)
-            labels.append(f"{'Kari' if bot == 'kari' else 'default'}\n{lv.split('x')[0]} users")
+            labels.append(f"{'Kari' if bot == 'kari' else 'default'}\n{lv.split('x')[0]}")
     parts = right.boxplot(data, positions=positions, showfliers=False, patch_artist=True, whis=(5, 95))
     for patch, pos in zip(parts["boxes"], positions):
         patch.set_facecolor(colours["kari"] if pos % 3 == 0 else colours["default"])
     right.set_xticks(positions, labels, fontsize=8)
     right.set_yscale("log")
-    right.set_ylabel("latency per message, ms (box: p25–p75, whiskers: p5–p95)")
-    right.set_title("Latency distribution")
+    right.set_ylabel("ms per message (log scale)")
+    right.set_xlabel("citizens at once")
+    right.set_title("Latency: box p25–p75, line p50, whiskers p5–p95")
     fig.suptitle(f"make bench, {results['commit'][:12]}, load {results['load_before']}", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
