@@ -56,9 +56,7 @@ MAX_REMEMBERED_SENDERS = 10_000
 # The citizen hears from Kari within this many seconds, even when an action hangs.
 REPLY_TIMEOUT_SECONDS = 4.0
 MAX_CONCURRENT = 8  # turns Rasa works on at once
-# Turns waiting for one of those slots; more get 503 at once. Room for 50 citizens typing at once
-# (make bench): a waiting turn still gets 503 when it has no slot within the reply time.
-MAX_QUEUED = 64
+MAX_QUEUED = 32  # turns waiting for one of those slots; more get 503 at once
 MAX_PER_SENDER = 5  # messages of one sender waiting or in progress; more get 503 at once
 RETRY_AFTER_SECONDS = 2
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]+(\{.*\})?(@[0-9.]+)?", re.DOTALL)
