@@ -17,12 +17,13 @@ TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml kari/nlu/*.py
 MODEL := models/current.tar.gz
 
-.PHONY: help install system train kb run test lint validate stories pytest evaluate audit clean
+.PHONY: help install system train kb run test lint validate stories pytest evaluate audit clean bench bench-profile
 
 help:
 	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
 	@echo "make test  – set up, train if needed, validate the data and run every test"
 	@echo "make evaluate – right answers and NLU scores per written standard (answer set, held-out, CV)"
+	@echo "make bench – Kari vs the rasa init default bot (about 10 min; not part of make test)"
 
 install: $(VENV)/.installed
 
@@ -72,6 +73,16 @@ test: lint validate stories pytest
 
 evaluate: install train kb
 	$(PY) -m kari.evaluation
+
+# Speed, as ratios to Rasa's default bot in the same run (bench/run.py); results in bench/results/.
+bench: install train
+	@mkdir -p var/bench
+	PYTHONWARNINGS=ignore $(PY) -m bench.run
+
+# Where one message's time goes: py-spy flame graphs and a table (bench/PROFILE.md).
+bench-profile: install train
+	@mkdir -p var/bench
+	PYTHONWARNINGS=ignore $(PY) -m bench.profile --write bench/PROFILE.md
 
 audit: install
 	scripts/audit.sh

@@ -10,6 +10,7 @@ Registered in endpoints.yml as `type: kari.tracker_store.KariTrackerStore`. Comp
   conversation in memory (or, on a failed read, starts it afresh); this one reaches the input
   channel instead, which tells the citizen politely and stores nothing. At start-up it stops Rasa
   instead of Rasa falling back to an in-memory store;
+- keeps a pool of open SQLite connections and indexes the lookups of every turn (issue 16);
 - keeps the stored conversation short: once the current session holds more than
   `max_session_events` events, it stores a new session that carries over every slot and the last
   turn, so Rasa loads and featurises a bounded history however long the conversation gets (all
@@ -33,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT = 2.0
 DEFAULT_MAX_SESSION_EVENTS = 120
+INDEXES = {
+    "ix_events_sender_type_time": ("sender_id", "type_name", "timestamp"),
+    "ix_events_sender_time": ("sender_id", "timestamp"),
+}
 
 
 class TrackerStoreUnavailable(BaseException):
@@ -65,6 +70,7 @@ class KariTrackerStore(SQLTrackerStore):
         self.engine = self.make_engine(url, self.busy_timeout)
         try:
             self.Base.metadata.create_all(self.engine)
+            self.create_indexes(self.engine)
             with self.engine.begin() as conn:  # a write that changes nothing: is the store writable?
                 conn.execute(
                     sa.delete(self.SQLEvent.__table__).where(self.SQLEvent.__table__.c.sender_id == "\x00kari-probe")
@@ -75,11 +81,27 @@ class KariTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
 
+    @classmethod
+    def create_indexes(cls, engine: sa.engine.Engine) -> None:
+        """Indexes for the two lookups of every turn, so their cost does not grow with the length of
+        the conversation (Rasa indexes sender_id alone): the start of the current session (latest
+        session_started of a sender) and that session's events (a sender's events from a time on)."""
+        table = cls.SQLEvent.__table__.name
+        with engine.begin() as conn:
+            for name, columns in INDEXES.items():  # IF NOT EXISTS: SQLite and PostgreSQL alike
+                conn.execute(sa.text(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})"))
+
     @staticmethod
     def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> sa.engine.Engine:
         if not url.startswith("sqlite"):
             return sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        engine = sa.create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
+        # A pool of open connections: SQLAlchemy 1.4 opens (and sets up) a new SQLite connection for
+        # every session of a file database otherwise, two per turn (issue 16).
+        engine = sa.create_engine(
+            url,
+            connect_args={"timeout": busy_timeout, "check_same_thread": False},
+            poolclass=sa.pool.QueuePool,
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]

@@ -43,7 +43,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from kari import privacy
+from kari import action_client, privacy
 from kari.conversation.emergency import detect as detect_emergency
 from kari.conversation.texts import emergency_text
 from kari.tracker_store import TrackerStoreUnavailable
@@ -341,48 +341,37 @@ class KariInput(InputChannel):
         origin = request.headers.get("origin")
         return origin is None or origin in self.allowed_origins
 
-    def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str]":
-        """Validate the request; (error response or None, sender, raw message).
-
-        The optional "malform" field ("nn" | "nb") is validated here; handle() reads it with _choice.
-        """
+    def _parse(self, request: Request) -> "tuple[Optional[HTTPResponse], str, str, Optional[str]]":
+        """Validate the request, reading its JSON once: (error response or None, sender, raw message,
+        the citizen's chosen standard from the optional "malform" field or None)."""
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         if self.require_json_content_type and not (
             content_type == "application/json" or content_type.endswith("+json")
         ):
-            return _error("content_type", 415), "", ""
+            return _error("content_type", 415), "", "", None
         body = request.body or b""
         if len(body) > self.max_body_bytes:
-            return _error("too_large", 413, max=self.max_body_bytes), "", ""
+            return _error("too_large", 413, max=self.max_body_bytes), "", "", None
         try:
             payload = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
-            return _error("json", 400), "", ""
+            return _error("json", 400), "", "", None
         if not isinstance(payload, dict):
-            return _error("object", 400), "", ""
+            return _error("object", 400), "", "", None
         sender, message = payload.get("sender"), payload.get("message")
         if not isinstance(sender, str) or not _SENDER_RE.fullmatch(sender):
-            return _error("sender", 400), "", ""
+            return _error("sender", 400), "", "", None
         if not isinstance(message, str):
-            return _error("message", 400), "", ""
+            return _error("message", 400), "", "", None
         if payload.get("malform") not in (None, "nn", "nb"):
-            return _error("malform", 400), "", ""
-        return None, sender, message
-
-    @staticmethod
-    def _choice(request: Request) -> Optional[str]:
-        """The citizen's chosen standard from an already validated body, or None."""
-        try:
-            choice = json.loads((request.body or b"").decode("utf-8")).get("malform")
-        except (UnicodeDecodeError, ValueError, RecursionError, AttributeError):
-            return None
-        return choice if choice in ("nn", "nb") else None
+            return _error("malform", 400), "", "", None
+        return None, sender, message, payload.get("malform")
 
     async def handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
         if not self._origin_allowed(request):
             logger.info("kari.channel.rejected status=403 reason=origin")
             return _error("origin", 403)
-        error, sender, raw = self._parse(request)
+        error, sender, raw, choice = self._parse(request)
         if error is not None:
             size = len(request.body or b"")
             logger.info("kari.channel.rejected status=%s body_bytes=%d", error.status, size)
@@ -393,7 +382,6 @@ class KariInput(InputChannel):
         if text.startswith("/") and not command:
             text = text.lstrip("/ ")  # typed by the citizen: text, never a command to Rasa
         memory = self.senders.get(sender)
-        choice = self._choice(request)
         if choice:
             memory["choice"] = choice  # a click on the widget's switch holds for the conversation
         if not text:
@@ -497,7 +485,12 @@ class KariInput(InputChannel):
         return response.json(replies + await _forget_if_asked(sender, collector.messages, self.senders))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        action_client.install()  # the Rasa server calls the action server without repeated work
         bp = _KariBlueprint(f"kari_webhook_{id(self)}", url_prefix=None)
+
+        @bp.listener("after_server_stop")
+        async def close_action_client(*_: Any) -> None:
+            await action_client.close()
 
         @bp.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
