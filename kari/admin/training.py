@@ -44,7 +44,7 @@ RESTORE_STEPS = {
     "restore": "Set den førre modellen tilbake i models/current.tar.gz",
     "load": "Tek modellen i bruk i Rasa",
 }
-LOAD_TIMEOUT = 600  # seconds; Rasa answers PUT /model once the model is loaded (about a minute under load)
+LOAD_TIMEOUT = 300  # seconds; Rasa answers PUT /model once the model is loaded (under a second here)
 
 
 class NotLoaded(Exception):
