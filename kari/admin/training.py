@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -135,6 +136,37 @@ def load_into_rasa(model: Path | None = None) -> str:
             said = response.text[:200]
         reason = f"Rasa kunne ikkje laste modellen (HTTP {response.status_code}: {said})"
     raise NotLoaded(f"{reason}. {later}")
+
+
+def model_id(model: Path) -> str | None:
+    """The id in a model file's metadata.json (what Rasa reports on GET /status); None if unreadable."""
+    try:
+        with tarfile.open(model, "r:gz") as tar:
+            for member in tar:
+                if member.name.lstrip("/") == "metadata.json":
+                    return json.load(tar.extractfile(member)).get("model_id")
+    except (OSError, tarfile.TarError, ValueError, AttributeError):
+        pass
+    return None
+
+
+def live_model_note(url: str | None = None) -> str:
+    """One sentence for the page: does the running Rasa use the model in models/current.tar.gz?"""
+    token = os.environ.get("KARI_RASA_TOKEN")
+    if not token:
+        return "Nettappen kjenner ikkje KARI_RASA_TOKEN, så han kan ikkje sjå kva modell Rasa brukar."
+    try:
+        response = requests.get(f"{(url or rasa_url()).rstrip('/')}/status", params={"token": token}, timeout=3)
+        live = response.json().get("model_id") if response.status_code == 200 else None
+    except (requests.RequestException, ValueError):
+        return "Rasa svarar ikkje no; når Rasa startar, tek han i bruk modellen i models/current.tar.gz."
+    if live is None:
+        return f"Rasa ville ikkje seie kva modell han brukar (HTTP {response.status_code}; sjå KARI_RASA_TOKEN)."
+    if live == model_id(DEFAULT_MODEL):
+        return "Rasa brukar modellen i models/current.tar.gz."
+    return (
+        "Rasa brukar ein annan modell enn den i models/current.tar.gz; han blir teken i bruk neste gong Rasa startar."
+    )
 
 
 def _new_state(who: str, pid: int, steps: dict[str, str] = STEPS) -> dict[str, Any]:

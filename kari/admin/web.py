@@ -544,10 +544,12 @@ async def stats_page(request: Request) -> HTTPResponse:
 @bp.get("/training")
 @staff_only("trainer")
 async def training_page(request: Request) -> HTTPResponse:
-    return _training_page(request)
+    from kari.admin import training
+
+    return _training_page(request, live=await asyncio.to_thread(training.live_model_note, _rasa_url(request)))
 
 
-def _training_page(request: Request, status: int = 200, error: str = "") -> HTTPResponse:
+def _training_page(request: Request, status: int = 200, error: str = "", live: str = "") -> HTTPResponse:
     from kari.admin import training
 
     return render(
@@ -559,6 +561,7 @@ def _training_page(request: Request, status: int = 200, error: str = "") -> HTTP
         previous=training.PREVIOUS.exists(),
         steps=training.STEPS,
         error=error,
+        live=live,
     )
 
 

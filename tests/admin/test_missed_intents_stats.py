@@ -249,3 +249,4 @@ def test_training_page_is_for_trainers(site) -> None:
     assert site.client("eva").get("/admin/training").status_code == 403
     page = site.client("tor").get("/admin/training")
     assert page.status_code == 200 and "Tren og sjekk no" in page.text
+    assert "Modellen i bruk:" in page.text  # no Rasa here: the line says why it cannot tell

@@ -99,20 +99,30 @@ def test_promoted_model_goes_live_without_restart_and_restore_brings_back_the_pr
     assert state["status"] == "promoted", state
     assert state["steps"][-1]["status"] == "done", state["steps"][-1]
     assert status(swap_stack, swap_stack.rasa_token).json()["model_id"] == new_id
+    assert training.live_model_note() == "Rasa brukar modellen i models/current.tar.gz."  # the page's line
     answered(swap_stack)
 
     state = training.run_restore("tor")
     assert state["status"] == "restored" and state["steps"][-1]["status"] == "done", state
     assert status(swap_stack, swap_stack.rasa_token).json()["model_id"] == live_id
+    assert training.live_model_note() == "Rasa brukar modellen i models/current.tar.gz."
     answered(swap_stack)
     assert swap_stack.processes["rasa"].pid == rasa_pid and swap_stack.processes["rasa"].poll() is None
 
 
-def test_a_wrong_token_is_reported_and_the_live_model_stays(swap_stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wrong_token_is_reported_and_the_live_model_stays(
+    swap_stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     before = status(swap_stack, swap_stack.rasa_token).json()["model_id"]
+    waiting = tmp_path / "current.tar.gz"  # a model file Rasa has not loaded
+    copy_with_new_model_id(swap_stack.model, waiting)
+    monkeypatch.setattr(training, "DEFAULT_MODEL", waiting)
     monkeypatch.setenv("KARI_RASA_URL", swap_stack.rasa_url)
     monkeypatch.setenv("KARI_RASA_TOKEN", "not-the-token")
     with pytest.raises(training.NotLoaded, match="KARI_RASA_TOKEN må vere den same"):
-        training.load_into_rasa(swap_stack.model)
+        training.load_into_rasa()
     assert status(swap_stack, swap_stack.rasa_token).json()["model_id"] == before
     answered(swap_stack)
+    assert "ville ikkje seie" in training.live_model_note()
+    monkeypatch.setenv("KARI_RASA_TOKEN", swap_stack.rasa_token)
+    assert "ein annan modell enn den i models/current.tar.gz" in training.live_model_note()
