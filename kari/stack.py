@@ -10,7 +10,8 @@ production use the service units in deploy/ (systemd restarts each part on its o
 
 Rasa and the action server listen on 127.0.0.1 (KARI_RASA_HOST, KARI_ACTION_HOST open them on
 purpose); Rasa calls the action server with a secret header (KARI_ACTION_TOKEN, a new random
-one per start unless set).
+one per start unless set). Rasa's HTTP API is on for the staff pages only (PUT /model loads a
+promoted model without a restart) and needs KARI_RASA_TOKEN (likewise new per start unless set).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     action_token: str = field(default_factory=lambda: os.environ.get("KARI_ACTION_TOKEN") or secrets.token_urlsafe(32))
+    rasa_token: str = field(default_factory=lambda: os.environ.get("KARI_RASA_TOKEN") or secrets.token_urlsafe(32))
     # supervision: name -> (failures in a row, monotonic time of the next start, time of last start)
     _restarts: dict[str, list[float]] = field(default_factory=dict)
     BACKOFF_MAX = 60.0
@@ -87,6 +89,7 @@ class Stack:
         env.update(self.extra_env)
         env["KARI_ACTION_URL"] = f"{self.action_url}/webhook"
         env["KARI_ACTION_TOKEN"] = self.action_token
+        env["KARI_RASA_TOKEN"] = self.rasa_token
         env["PYTHONPATH"] = str(REPO)
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["RASA_TELEMETRY_ENABLED"] = "false"  # no telemetry or error reports leave the machine
@@ -119,6 +122,9 @@ class Stack:
                 "endpoints.yml",
                 "--credentials",
                 "credentials.yml",
+                "--enable-api",
+                "--auth-token",
+                self.rasa_token,
                 "--cors",
                 *origins,
             ],

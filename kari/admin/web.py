@@ -58,7 +58,7 @@ DONE = {
     "staff": "Brukaren er lagra.",
     "unlocked": "Brukaren er låst opp.",
     "training": "Trening og sjekk er starta. Last sida på nytt for å sjå framdrifta.",
-    "restored": "Den førre modellen er sett tilbake i models/current.tar.gz. Rasa tek han i bruk ved neste start.",
+    "restored": "Den førre modellen blir sett tilbake og lasta inn i Rasa. Last sida på nytt for å sjå framdrifta.",
 }
 NAV = [
     ("/admin/", "Oversikt", "editor"),
@@ -544,10 +544,12 @@ async def stats_page(request: Request) -> HTTPResponse:
 @bp.get("/training")
 @staff_only("trainer")
 async def training_page(request: Request) -> HTTPResponse:
-    return _training_page(request)
+    from kari.admin import training
+
+    return _training_page(request, live=await asyncio.to_thread(training.live_model_note, _rasa_url(request)))
 
 
-def _training_page(request: Request, status: int = 200, error: str = "") -> HTTPResponse:
+def _training_page(request: Request, status: int = 200, error: str = "", live: str = "") -> HTTPResponse:
     from kari.admin import training
 
     return render(
@@ -559,6 +561,7 @@ def _training_page(request: Request, status: int = 200, error: str = "") -> HTTP
         previous=training.PREVIOUS.exists(),
         steps=training.STEPS,
         error=error,
+        live=live,
     )
 
 
@@ -568,10 +571,14 @@ async def training_start(request: Request) -> HTTPResponse:
     from kari.admin import training
 
     try:
-        training.start(request.ctx.login.name)
+        training.start(request.ctx.login.name, _rasa_url(request))
     except ValueError as exc:
         return _training_page(request, 409, str(exc))
     return back("/admin/training", "training")
+
+
+def _rasa_url(request: Request) -> str | None:
+    return getattr(request.app.ctx, "rasa_url", None)
 
 
 @bp.post("/training/restore")
@@ -580,7 +587,7 @@ async def training_restore(request: Request) -> HTTPResponse:
     from kari.admin import training
 
     try:
-        training.restore_previous()
+        training.start(request.ctx.login.name, _rasa_url(request), restore=True)
     except ValueError as exc:
-        return _training_page(request, 400, str(exc))
+        return _training_page(request, 409 if training.running() else 400, str(exc))
     return back("/admin/training", "restored")

@@ -110,6 +110,7 @@ def create_app(
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.PROXIES_COUNT = proxies_count
     upstream = rasa_url.rstrip("/") + WEBHOOK_PATH
+    app.ctx.rasa_url = rasa_url.rstrip("/")  # the staff pages load a promoted model there (PUT /model)
     per_client = TokenBucket(rate_per_client, burst=max(1.0, rate_per_client / 2))
     per_conversation = TokenBucket(rate_per_conversation, burst=max(1.0, min(8.0, rate_per_conversation)))
     static_root = STATIC_DIR.resolve()
