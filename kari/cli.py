@@ -13,6 +13,7 @@ COMMANDS = {
     "run": ("kari.stack", "start the action server, Rasa and the web app (make run)"),
     "kb": ("kari.knowledge.cli", "import, export or check the knowledge base"),
     "web": ("kari.web.app", "serve the demo page, the widget and the admin pages"),
+    "prod": ("kari.scaleout.topology", "the production topology on this machine: up, status, rollout"),
     "retention": ("kari.retention", "delete conversations older than KARI_RETENTION_DAYS"),
 }
 
