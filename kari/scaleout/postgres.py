@@ -63,7 +63,7 @@ def give_to_postgres(folder: Path) -> None:
     if probe.returncode != 0:
         raise PostgresUnavailable(
             f"the postgres user cannot write {folder} (a parent folder is closed to it); "
-            "choose a data folder under an open path"
+            "choose a data folder under an open path (KARI_PG_DIR for make run-prod)"
         )
 
 

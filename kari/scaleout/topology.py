@@ -190,10 +190,17 @@ class ProdStack:
         programs["web"] = {"command": _join(web), "environment": 'KARI_INSTANCE="web"'}
         return programs
 
+    @classmethod
+    def attach(cls, root: Path) -> "ProdStack":
+        """The topology running from `root` (its ports as written at start), to inspect or control."""
+        ports = Ports(**json.loads((root / "ports.json").read_text()))
+        return cls(root=root, ports=ports)
+
     def write_config(self) -> None:
         for folder in (self.root, self.log_dir, self.root / "run", self.root / "nginx", self.root / "models"):
             folder.mkdir(parents=True, exist_ok=True)
         (self.root / "redis").mkdir(exist_ok=True)
+        (self.root / "ports.json").write_text(json.dumps(self.ports.__dict__))
         redis_password = self.secrets()["KARI_REDIS_PASSWORD"]
         (self.root / "redis.conf").write_text(
             f"bind 127.0.0.1\nport {self.ports.redis}\nrequirepass {redis_password}\ndaemonize no\n"
@@ -492,7 +499,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--http-port", type=int, default=int(os.environ.get("KARI_HTTP_PORT", 8000)))
     args = parser.parse_args(argv)
-    stack = ProdStack(ports=Ports.fixed(http=args.http_port), model=args.model.resolve())
+    pg_dir = os.environ.get("KARI_PG_DIR")  # when the postgres user cannot reach var/prod (as root)
+    stack = ProdStack(
+        ports=Ports.fixed(http=args.http_port), model=args.model.resolve(), pg_dir=Path(pg_dir) if pg_dir else None
+    )
     try:
         if args.command == "status":
             status = stack.status()
