@@ -17,11 +17,12 @@ TRAINING_DATA := data/nlu data/rules.yml data/stories.yml
 TRAINING_INPUTS := config.yml domain.yml $(shell find data/nlu -name '*.yml') data/rules.yml data/stories.yml kari/nlu/*.py
 MODEL := models/current.tar.gz
 
-.PHONY: help install system train kb run test lint validate stories pytest evaluate audit clean bench bench-profile
+.PHONY: help install system train kb run run-prod test lint validate stories pytest evaluate audit clean bench bench-profile
 
 help:
 	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
 	@echo "make test  – set up, train if needed, validate the data and run every test"
+	@echo "make run-prod – the production topology here: PostgreSQL, Redis, nginx, 2 Rasa, 2 action servers"
 	@echo "make evaluate – right answers and NLU scores per written standard (answer set, held-out, CV)"
 	@echo "make bench – Kari vs the rasa init default bot (about 10 min; not part of make test)"
 
@@ -55,6 +56,11 @@ var/kb.stamp: $(VENV)/.installed $(wildcard data/knowledge/*.yml)
 
 run: install train kb
 	@$(PY) -m kari run
+
+# PostgreSQL, Redis, nginx (Debian packages, installed when missing), 2 Rasa instances and 2 action
+# servers under supervisord: README, "Production profile". State and logs in var/prod/.
+run-prod: install system train
+	@$(PY) -m kari prod up
 
 lint: install
 	$(VENV)/bin/ruff check .

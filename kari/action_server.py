@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if not token:
         print("error: set KARI_ACTION_TOKEN (the same value Rasa sends, see endpoints.yml)", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO"), format="%(asctime)s %(levelname)-8s %(name)s - %(message)s"
-    )
+    from kari import logs
+
+    logs.configure()
     app = create_app(args.actions, token, args.workers)
     print(f"Action server on http://{args.host}:{args.port} (actions: {args.actions})", flush=True)
     app.run(args.host, args.port, workers=1, access_log=False, motd=False)

@@ -14,6 +14,7 @@ COMMANDS = {
     "kb": ("kari.knowledge.cli", "import, export or check the knowledge base"),
     "web": ("kari.web.app", "serve the demo page, the widget and the admin pages"),
     "staff": ("kari.admin.cli", "staff accounts for the admin pages (/admin)"),
+    "prod": ("kari.scaleout.topology", "the production topology on this machine: up, status, rollout"),
     "retention": ("kari.retention", "delete conversations older than KARI_RETENTION_DAYS"),
 }
 

@@ -56,6 +56,7 @@ class Stack:
     web_port: int = 8080
     model: Path = DEFAULT_MODEL
     var_dir: Path = REPO / "var"
+    endpoints: str = "endpoints.yml"  # endpoints.prod.yml in the production profile (kari.scaleout)
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     action_token: str = field(default_factory=lambda: os.environ.get("KARI_ACTION_TOKEN") or secrets.token_urlsafe(32))
@@ -119,7 +120,7 @@ class Stack:
                 "--port",
                 str(self.rasa_port),
                 "--endpoints",
-                "endpoints.yml",
+                self.endpoints,
                 "--credentials",
                 "credentials.yml",
                 "--enable-api",

@@ -71,9 +71,11 @@ class KariTrackerStore(SQLTrackerStore):
         try:
             self.Base.metadata.create_all(self.engine)
             self.create_indexes(self.engine)
-            with self.engine.begin() as conn:  # a write that changes nothing: is the store writable?
+            # A write that changes nothing: is the store writable? (No channel sender has "#";
+            # PostgreSQL refuses NUL in text.)
+            with self.engine.begin() as conn:
                 conn.execute(
-                    sa.delete(self.SQLEvent.__table__).where(self.SQLEvent.__table__.c.sender_id == "\x00kari-probe")
+                    sa.delete(self.SQLEvent.__table__).where(self.SQLEvent.__table__.c.sender_id == "#kari-probe")
                 )
         except sa.exc.SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: PostgreSQL (knowledge-base tests on a real server) and Chromium
-# (the widget tested in a real browser). Installs what is missing; quiet when all is there.
+# Debian packages the tests need: PostgreSQL (knowledge-base tests on a real server), Chromium
+# (the widget tested in a real browser), and Redis and nginx (the production topology of
+# `make run-prod` and its kill test in tests/scale/). Installs what is missing; quiet when all is there.
 set -euo pipefail
-packages=(postgresql chromium fonts-dejavu-core)
+packages=(postgresql redis-server nginx chromium fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -43,7 +43,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from kari import action_client, privacy
+from kari import action_client, logs, privacy
 from kari.conversation.emergency import detect as detect_emergency
 from kari.conversation.texts import emergency_text
 from kari.tracker_store import TrackerStoreUnavailable
@@ -250,6 +250,7 @@ def _mask_debug_records() -> None:
 
 
 _mask_debug_records()
+logs.json_on_root_if_asked()
 
 
 class KariInput(InputChannel):

@@ -7,7 +7,6 @@ PostgreSQL tests FAIL with a clear message, unless KARI_SKIP_POSTGRES=1 asks to 
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
 import pwd
@@ -20,28 +19,11 @@ from typing import Iterator
 
 import pytest
 
+from kari.scaleout.postgres import PostgresUnavailable, find_bin_dir
 from kari.stack import free_port
 
 USER = "kari"
 _counter = itertools.count(1)
-
-
-class PostgresUnavailable(RuntimeError):
-    pass
-
-
-def find_bin_dir() -> Path | None:
-    """The newest /usr/lib/postgresql/<version>/bin that has initdb and pg_ctl."""
-    dirs = [
-        Path(d)
-        for d in glob.glob("/usr/lib/postgresql/*/bin")
-        if (Path(d) / "initdb").exists() and (Path(d) / "pg_ctl").exists()
-    ]
-
-    def version(p: Path) -> tuple[int, ...]:
-        return tuple(int(x) for x in p.parent.name.split(".") if x.isdigit())
-
-    return max(dirs, key=version) if dirs else None
 
 
 @dataclass
