@@ -14,6 +14,7 @@ COMMANDS = {
     "kb": ("kari.knowledge.cli", "import, export or check the knowledge base"),
     "web": ("kari.web.app", "serve the demo page, the widget and the admin pages"),
     "retention": ("kari.retention", "delete conversations older than KARI_RETENTION_DAYS"),
+    "shell": ("kari.shell", "talk to Kari in the terminal through the masking channel (instead of rasa shell)"),
     "evaluate": ("kari.evaluation.command", "run the conversation tests (in-process or --url) and write the report"),
 }
 

@@ -193,7 +193,7 @@ def _texts(exchange: list[list[dict[str, Any]]]) -> list[list[str]]:
 class InProcessKari:
     """The trained model's NLU and the real actions in this process; Rasa's rules replayed."""
 
-    def __init__(self, model: Path = REPO / "models/current.tar.gz") -> None:
+    def __init__(self, model: Path | None = None) -> None:
         import logging
 
         from rasa.core.agent import Agent
@@ -206,7 +206,9 @@ class InProcessKari:
         configure_structlog(logging.WARNING)
 
         self.loop = asyncio.new_event_loop()
-        self.agent = Agent.load(str(model))
+        from kari.stack import latest_model
+
+        self.agent = Agent.load(str(model or latest_model()))
         self.parsed: dict[str, dict[str, Any]] = {}
         self.actions = {
             cls.action_name: cls

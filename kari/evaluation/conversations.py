@@ -107,7 +107,8 @@ def _bot(raw: Any, where: str) -> BotCheck:
         facts = [facts]
     standard = raw.get("standard")
     if standard not in (None, "nn", "nb"):
-        raise FormatError(f"{where}: `standard` is nn (Nynorsk) or nb (Bokmål), not {standard!r}")
+        shown = {False: "no", True: "yes"}.get(standard, standard) if isinstance(standard, bool) else standard
+        raise FormatError(f"{where}: `standard` is nn (Nynorsk) or nb (Bokmål), not {shown}")
     for key in ("hands_over", "does_not_know"):
         if key in raw and not isinstance(raw[key], bool):
             raise FormatError(f"{where}: `{key}` is true or false")
