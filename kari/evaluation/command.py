@@ -7,8 +7,9 @@
 
 Facts written as {kb: topic.field} are read from the knowledge base the tested Kari uses
 (KARI_DATABASE_URL, or --database). Writes OUT/conversations.json and the report OUT/report.html
-and OUT/report.md with every figure found in OUT. Exit code 1 when a conversation fails or a figure
-falls below its target (tests/targets.yml), 2 when the tests cannot be read or Kari cannot be reached.
+and OUT/report.md with every figure found in OUT beside its target (tests/targets.yml). Exit code 1
+when a conversation test fails, 2 when the tests cannot be read or Kari cannot be reached (`make
+evaluate` also exits 1 when a figure misses its target).
 """
 
 from __future__ import annotations
@@ -92,4 +93,6 @@ def main(argv: list[str] | None = None) -> int:
         answers.main(["--sets", "heldout", "--out", str(args.out)] + (["--url", args.url] if args.url else []))
     missed = report.write(args.out)
     print(f"Report: {args.out / 'report.html'} and {args.out / 'report.md'}")
-    return 1 if data["passed"] < data["total"] or missed else 0
+    if missed:  # shown, but only the tests decide the exit code: latency depends on the machine
+        print("Below target (see the report): " + "; ".join(missed))
+    return 1 if data["passed"] < data["total"] else 0

@@ -185,7 +185,8 @@ def _rows(current: dict[str, float], previous: dict[str, float], targets: dict[s
     for name in sorted(current):
         target = targets.get(name)
         status = "" if target is None else ("met" if target.met(current[name]) else "MISSED")
-        rows.append([name, _fmt(name, current[name]), _fmt(name, previous.get(name)), str(target or ""), status])
+        shown = f"{'≤' if target.ceiling else '≥'} {_fmt(name, target.value)}" if target else ""
+        rows.append([name, _fmt(name, current[name]), _fmt(name, previous.get(name)), shown, status])
     return rows
 
 

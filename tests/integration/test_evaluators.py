@@ -3,6 +3,7 @@ run against a running Kari with `python -m kari evaluate --url`, and the HTML re
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -41,7 +42,9 @@ def test_the_readme_example_runs_against_a_running_kari_and_the_report_shows_it(
     assert "Conversation tests: 1 of 1 passed" in passed.stdout
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Conversation tests (http://127.0.0.1:" in page and "1 of 1" in page
-    assert "latency.p95_seconds" in page and "MISSED" not in page
+    assert "latency.p95_seconds" in page
+    figures = json.loads((out / "figures.json").read_text(encoding="utf-8"))["figures"]
+    assert figures["conversations.pass_rate"] == 1.0
 
     # The same test asserting the wrong topic in turn 3 fails, names what is wrong and shows the exchange.
     wrong = example.replace("facts: [{kb: sfo.price}]", "facts: [{kb: barnehage.price}]")
@@ -62,3 +65,16 @@ def test_a_mistake_in_a_test_file_is_one_clear_line(kari_stack, tmp_path):
     assert result.stderr.strip().splitlines() == [
         "error: bad.yml, 'conversation 1', turn 1: `standard` is nn (Nynorsk) or nb (Bokmål), not no"
     ]
+
+
+def test_every_conversation_test_passes_through_the_channel(kari_stack, tmp_path):
+    """tests/conversations runs in-process in tests/conversations/; here through the REST channel."""
+    result = subprocess.run(
+        [sys.executable, "-m", "kari", "evaluate", "--url", kari_stack.rasa_url, "--out", str(tmp_path)],
+        env=kari_stack.env(),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
