@@ -24,7 +24,7 @@ MODEL := $(or $(shell ls -t models/*.tar.gz 2>/dev/null | head -n 1),models/curr
 help:
 	@echo "make run   – set up, train if needed, load the knowledge base and start Kari"
 	@echo "make test  – set up, train if needed, validate the data and run every test"
-	@echo "make evaluate – right answers and NLU scores per written standard (answer set, held-out, CV)"
+	@echo "make evaluate – everything measured in one report (results/report.html); fails below a target"
 
 install: $(VENV)/.installed
 
