@@ -96,15 +96,17 @@ def _texts(raw: Any, where: str, key: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _listed(raw: Any) -> list[Any]:
+    """A check's value as a list: one fact may be written without the brackets."""
+    return [] if raw is None else raw if isinstance(raw, list) else [raw]
+
+
 def _bot(raw: Any, where: str) -> BotCheck:
     if not isinstance(raw, dict):
         raise FormatError(f"{where}: `bot` holds checks ({', '.join(CHECKS)})")
     unknown = set(raw) - set(CHECKS)
     if unknown:
         raise FormatError(f"{where}: unknown check(s) {', '.join(sorted(unknown))}; known: {', '.join(CHECKS)}")
-    facts = raw.get("facts") or []
-    if not isinstance(facts, list):
-        facts = [facts]
     standard = raw.get("standard")
     if standard not in (None, "nn", "nb"):
         shown = {False: "no", True: "yes"}.get(standard, standard) if isinstance(standard, bool) else standard
@@ -113,12 +115,8 @@ def _bot(raw: Any, where: str) -> BotCheck:
         if key in raw and not isinstance(raw[key], bool):
             raise FormatError(f"{where}: `{key}` is true or false")
     return BotCheck(
-        facts=tuple(_fact(f, where) for f in facts),
-        not_=tuple(
-            _fact(f, where)
-            for f in (raw["not"] if isinstance(raw.get("not"), list) else [raw.get("not")])
-            if f is not None
-        ),
+        facts=tuple(_fact(f, where) for f in _listed(raw.get("facts"))),
+        not_=tuple(_fact(f, where) for f in _listed(raw.get("not"))),
         standard=standard,
         buttons=_texts(raw.get("buttons") or [], where, "buttons"),
         hands_over=raw.get("hands_over"),
@@ -130,6 +128,8 @@ def load_file(path: Path) -> list[Conversation]:
     """The conversations of one file; FormatError names the file and what to fix."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormatError(f"{path}: cannot be read ({error.__class__.__name__})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""

@@ -41,7 +41,7 @@ def _events(stack, sender: str) -> int:
 
 def test_follow_ups_stay_with_nextdigital(kari_stack):
     c = Citizen(kari_stack)
-    assert "NExTdigital er eit nettverk" in c.text("Kva er NExTdigital?")
+    assert stored_answer("nextdigital", "about", "nn") in c.text("Kva er NExTdigital?")
     projects = c.text("kva prosjekt har dei?")
     assert projects.startswith("NExTdigital har desse prosjekta")
     assert "NExTdigital" in c.text("kven kan eg kontakte?")

@@ -44,7 +44,8 @@ def test_rasa_test_checks_the_written_standard_and_fails_with_a_non_zero_exit(tm
     assert "Correct:          1 / 1" in passed.stdout + passed.stderr
     failed = rasa("test", "core", "--stories", str(wrong.parent), *common)
     assert failed.returncode != 0
-    assert '"value": "nn"' in failed.stdout + failed.stderr  # what Kari detected, in Rasa's own words
+    assert "NLU model predicted a wrong intent or entities" in failed.stderr + failed.stdout
+    assert "malform: nb" in failed.stderr + failed.stdout  # the story that failed, in Rasa's own words
 
 
 def test_rasa_train_writes_the_model_kari_runs(tmp_path):
