@@ -16,6 +16,8 @@ COMMANDS = {
     "staff": ("kari.admin.cli", "staff accounts for the admin pages (/admin)"),
     "prod": ("kari.scaleout.topology", "the production topology on this machine: up, status, rollout"),
     "retention": ("kari.retention", "delete conversations older than KARI_RETENTION_DAYS"),
+    "shell": ("kari.shell", "talk to Kari in the terminal through the masking channel (instead of rasa shell)"),
+    "evaluate": ("kari.evaluation.command", "run the conversation tests (in-process or --url) and write the report"),
 }
 
 

@@ -31,7 +31,18 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-DEFAULT_MODEL = REPO / "models" / "current.tar.gz"
+MODELS = REPO / "models"
+
+
+def latest_model(models: Path = MODELS) -> Path:
+    """The newest model in models/, chosen as Rasa's own commands choose it (`rasa shell`, `rasa test`):
+    so a plain `rasa train` (a timestamped file) is what `make run` loads too. `make train` writes
+    models/current.tar.gz, the name when there is none yet."""
+    found = sorted(models.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    return found[-1] if found else models / "current.tar.gz"
+
+
+DEFAULT_MODEL = latest_model()
 
 
 class StackError(RuntimeError):

@@ -97,15 +97,34 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 
 
 def scored(pairs: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """Macro-F1, F1 per intent and the misclassified sentences of (text, truth, guess) triples."""
-    from sklearn.metrics import f1_score
+    """Macro-F1 (and macro precision and recall), per-intent figures, the confusion counts and the
+    misclassified sentences of (text, truth, guess) triples."""
+    from sklearn.metrics import precision_recall_fscore_support
 
     truth = [t for _, t, _ in pairs]
+    guesses = [g for _, _, g in pairs]
     labels = sorted(set(truth))
-    per_intent = f1_score(truth, [g for _, _, g in pairs], labels=labels, average=None, zero_division=0)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        truth, guesses, labels=labels, average=None, zero_division=0
+    )
+    confusion: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for t, g in zip(truth, guesses):
+        confusion[t][g] += 1
     return {
         "macro_f1": macro_f1([(t, g) for _, t, g in pairs]),
-        "per_intent": {label: round(float(f), 3) for label, f in zip(labels, per_intent)},
+        "macro_precision": float(sum(precision) / len(labels)) if labels else float("nan"),
+        "macro_recall": float(sum(recall) / len(labels)) if labels else float("nan"),
+        "per_intent": {label: round(float(f), 3) for label, f in zip(labels, f1)},
+        "per_intent_prf": {
+            label: {
+                "precision": round(float(p), 3),
+                "recall": round(float(r), 3),
+                "f1": round(float(f), 3),
+                "n": int(n),
+            }
+            for label, p, r, f, n in zip(labels, precision, recall, f1, support)
+        },
+        "confusion": {t: dict(row) for t, row in confusion.items()},
         "errors": [{"text": x, "intent": t, "predicted": g} for x, t, g in pairs if t != g],
     }
 

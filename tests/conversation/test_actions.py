@@ -26,6 +26,7 @@ from actions.turns import (
 )
 from kari.knowledge.db import session_scope
 from kari.knowledge.models import Feedback
+from tests.support.knowledge import stored_answer
 
 INTENTS = {
     "greet",
@@ -99,7 +100,10 @@ def titles(msg: dict) -> list[str]:
 
 def test_follow_ups_keep_the_partner(kb_url):
     chat = Chat()
-    assert "NExTdigital er eit nettverk" in chat.say("Kva er NExTdigital?", "ask_about", ActionAnswer)["text"]
+    assert (
+        stored_answer("nextdigital", "about", "nn")
+        in chat.say("Kva er NExTdigital?", "ask_about", ActionAnswer)["text"]
+    )
     projects = chat.say("kva prosjekt har dei?", "ask_projects", ActionAnswer)["text"]
     assert projects.startswith("NExTdigital har desse prosjekta")
     contact = chat.say("kven kan eg kontakte?", "ask_contact", ActionAnswer)["text"]
@@ -110,9 +114,9 @@ def test_follow_ups_keep_the_partner(kb_url):
 def test_follow_ups_keep_kindergarten_in_bokmaal(kb_url):
     chat = Chat("nb")
     chat.say("barnehage", "ask_about", ActionAnswer)
-    assert "3 135 kr i måneden" in chat.say("hva koster det?", "ask_price", ActionAnswer)["text"]
+    assert stored_answer("barnehage", "price", "nb") in chat.say("hva koster det?", "ask_price", ActionAnswer)["text"]
     deadline = chat.say("når er fristen?", "ask_deadline", ActionAnswer)["text"]
-    assert "1. mars" in deadline and chat.slots["topic"] == "barnehage"
+    assert stored_answer("barnehage", "deadline", "nb") in deadline and chat.slots["topic"] == "barnehage"
 
 
 def test_a_new_topic_replaces_the_old_one(kb_url):
