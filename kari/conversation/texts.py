@@ -32,7 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "who_knows": "Spørsmål om {name}? Ring {phone}.",
         "own_case": "Saka di kan eg ikkje sjå, og eg kan ikkje ta kontakt med deg – det kan berre ein sakshandsamar.",
         "elsewhere": "Eg kjenner berre til tenestene til Ålesund kommune, så om {place} bør du spørje "
-        "{place} kommune. Gjeld det Ålesund, spør meg gjerne på nytt.",
+        "{place} kommune. Gjeld det Ålesund, kan du ringje {phone} eller skrive til {email}.",
         "out_of_scope": "Det kan eg dessverre ikkje hjelpe med – eg kjenner berre til tenestene og "
         f"samarbeidsprosjekta til Ålesund kommune. Gjeld det kommunen, kan du ringje {PHONE} "
         f"eller skrive til {EMAIL}. Elles er etaten eller verksemda saka gjeld, ein betre stad å spørje.",
@@ -62,7 +62,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "who_knows": "Spørsmål om {name}? Ring {phone}.",
         "own_case": "Saken din kan jeg ikke se, og jeg kan ikke ta kontakt med deg – det kan bare en saksbehandler.",
         "elsewhere": "Jeg kjenner bare til tjenestene til Ålesund kommune, så om {place} bør du spørre "
-        "{place} kommune. Gjelder det Ålesund, spør meg gjerne på nytt.",
+        "{place} kommune. Gjelder det Ålesund, kan du ringe {phone} eller skrive til {email}.",
         "out_of_scope": "Det kan jeg dessverre ikke hjelpe med – jeg kjenner bare til tjenestene og "
         f"samarbeidsprosjektene til Ålesund kommune. Gjelder det kommunen, kan du ringe {PHONE} "
         f"eller skrive til {EMAIL}. Ellers er etaten eller virksomheten saken gjelder, et bedre sted å spørre.",

@@ -40,7 +40,7 @@ from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
 from kari.knowledge.linker import link
 from kari.knowledge.models import Topic
-from kari.knowledge.texts import PHONE, TEXTS, t
+from kari.knowledge.texts import EMAIL, PHONE, TEXTS, t
 
 log = logging.getLogger(__name__)
 
@@ -227,22 +227,38 @@ def answer(turn: Turn, session: Session) -> Result:
         return _unknown(turn, session, key)
     if turn.intent == "select_item":
         return Result([Say(dt(turn.malform, "no_list"), note=Note(failed=True))])
-    place = other_municipality(turn.text)
-    if place is not None:
-        return Result([Say(dt(turn.malform, "elsewhere", place=place), note=Note())])
+    example = index.staff_example(turn.text)
+    if example is not None:  # staff attached this very question to an answer: it wins over every rule
+        return _answered(index, example, turn.malform)
     linked = _linked(session, turn.text)
     if _surely_out_of_scope(turn) and not any(sure >= 0.5 for sure in linked.values()):
-        return Result([Say(dt(turn.malform, "out_of_scope"), note=Note())])
-    if asks_about_own_case(turn.text):  # "er søknaden min motteken?": who can look it up
-        topic = max(linked, key=lambda k: linked[k]) if linked else turn.topic
-        text = f"{dt(turn.malform, 'own_case')} {handover_text(session, topic, turn.malform, desk=False)}"
-        return Result([Say(text, note=Note(topic=topic))], topic=topic)
+        return Result([Say(dt(turn.malform, "out_of_scope"), note=Note())])  # the weather, football …
+    place = other_municipality(turn.text)
+    if place is not None:  # a service of another municipality
+        return Result([Say(dt(turn.malform, "elsewhere", place=place, phone=PHONE, email=EMAIL), note=Note())])
     decision: Decision = decide(index, turn.text, Priors(turn.kinds, linked, turn.topic))
+    if asks_about_own_case(turn.text):  # "er søknaden min motteken?": say who can look it up
+        return _own_case(turn, session, index, decision, linked)
     if decision.kind == "answer":
         return _answered(index, decision.passages[0], turn.malform)
     if decision.kind == "choose":
         return _choose(turn, session, decision.passages)
     return _unknown(turn, session, decision.topic)
+
+
+def _own_case(
+    turn: Turn, session: Session, index: search.Index, decision: Decision, linked: dict[str, float]
+) -> Result:
+    """Kari cannot see a case or call anyone: it says so, and still answers what the message asks
+    ("ring meg …, kva kostar barnehage?"); with nothing to answer, it names who can look the case up."""
+    m = turn.malform
+    if decision.kind == "answer":
+        result = _answered(index, decision.passages[0], m)
+        result.say[0].text = f"{dt(m, 'own_case')} {result.say[0].text}"
+        return result
+    topic = max(linked, key=lambda k: linked[k]) if linked else turn.topic
+    text = f"{dt(m, 'own_case')} {handover_text(session, topic, m, desk=False)}"
+    return Result([Say(text, note=Note(topic=topic))], topic=topic)
 
 
 def _with_session(handler: Callable[[Turn, Session], Result]) -> Callable[[Turn], Result]:

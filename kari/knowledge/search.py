@@ -105,6 +105,12 @@ class Index:
     by_topic: dict[str | None, list[int]]
     cue_words: dict[str, frozenset[str]]  # aspect → the stems that ask for it
     vocabulary: list[frozenset[str]]  # passage → the stems of its topic's names and its text
+    asked: dict[str, int]  # a staff example question (normalised) → its passage's row
+
+    def staff_example(self, text: str) -> Passage | None:
+        """The passage staff attached this very question to (word for word, after normalising)."""
+        row = self.asked.get(normalise(text))
+        return self.passages[row] if row is not None else None
 
     @cached_property
     def all_cues(self) -> frozenset[str]:
@@ -132,9 +138,9 @@ def normalise(text: str) -> str:
     return " ".join(stem(t) for t in tokens(text))
 
 
-def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[list[str]]]:
-    """The passages, the names of each one's topic, the lexical text of each, and the texts whose
-    vectors stand for each."""
+def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[list[str]], list[list[str]]]:
+    """The passages, the names of each one's topic, the lexical text of each, the texts whose vectors
+    stand for each, and each one's staff example questions."""
     aliases: dict[int, list[str]] = defaultdict(list)
     for tid, alias in session.execute(select(Alias.topic_id, Alias.text)):
         aliases[tid].append(alias)
@@ -151,6 +157,7 @@ def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[
     names_of: list[str] = []
     lexical: list[str] = []
     dense: list[list[str]] = []
+    asked_of: list[list[str]] = []
 
     def add(topic: Topic | None, aspect: str, names: list[str], kind: str) -> None:
         key = topic.key if topic is not None else None
@@ -167,6 +174,7 @@ def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[
         lexical.append(" ".join([BY_ASPECT[aspect].cues] + body + asked))
         title = names[0] if names else ""
         dense.append([f"{title}: {b}" for b in body] + asked)
+        asked_of.append(asked)
 
     topics = session.execute(select(Topic).order_by(Topic.key)).scalars().all()
     for topic in topics:
@@ -179,7 +187,7 @@ def _texts(session: Session) -> tuple[list[Passage], list[str], list[str], list[
         for aspect in sorted(stored.get(topic.id, set())) + derived:
             add(topic, aspect, names, topic.kind)
     add(None, PARTNERSHIPS, [], "municipality")
-    return passages, names_of, lexical, dense
+    return passages, names_of, lexical, dense, asked_of
 
 
 def _without_source(text: str) -> str:
@@ -188,7 +196,7 @@ def _without_source(text: str) -> str:
 
 
 def build(session: Session) -> Index:
-    passages, names, lexical_texts, dense_texts = _texts(session)
+    passages, names, lexical_texts, dense_texts, asked_of = _texts(session)
     topic_docs = list(dict.fromkeys(names))
     topic_row = np.asarray([topic_docs.index(n) for n in names], dtype=np.int64)
     owners = [row for row, texts in enumerate(dense_texts) for _ in texts]
@@ -208,6 +216,7 @@ def build(session: Session) -> Index:
         dict(by_topic),
         {aspect: frozenset(normalise(kind.cues).split()) for aspect, kind in BY_ASPECT.items()},
         vocabulary,
+        {normalise(q): row for row, questions in enumerate(asked_of) for q in questions},
     )
 
 
