@@ -134,7 +134,7 @@ def misses_in(events: Iterable[dict[str, Any]]) -> Iterator[Miss]:
                 found = miss(question, "handover")  # a second miss in a row: Kari gave up
                 if found:
                     yield found
-            # A plain note without a miss before it is no miss (out of scope, another municipality …).
+            # A plain note without a miss before it is no miss (out of scope …).
             previous_failed = bool(note.get("failed"))
     if clarified is not None:
         found = miss(clarified[0], "clarify")

@@ -235,7 +235,9 @@ def answer(turn: Turn, session: Session) -> Result:
         return Result([Say(dt(turn.malform, "out_of_scope"), note=Note())])  # the weather, football …
     place = other_municipality(turn.text)
     if place is not None:  # a service of another municipality
-        return Result([Say(dt(turn.malform, "elsewhere", place=place, phone=PHONE, email=EMAIL), note=Note())])
+        return Result(
+            [Say(dt(turn.malform, "elsewhere", place=place, phone=PHONE, email=EMAIL), note=Note(failed=True))]
+        )
     decision: Decision = decide(index, turn.text, Priors(turn.kinds, linked, turn.topic))
     if asks_about_own_case(turn.text):  # "er søknaden min motteken?": say who can look it up
         return _own_case(turn, session, index, decision, linked)
