@@ -11,23 +11,6 @@ import pytest
 from kari.stack import DEFAULT_MODEL, REPO, Stack, free_port
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _log_level_at_start() -> str | None:
-    return os.environ.get("LOG_LEVEL")
-
-
-@pytest.fixture(autouse=True)
-def _rasa_log_level_stays_in_its_test(_log_level_at_start):
-    """Rasa loaded in-process (the conversation tests) writes its log level into os.environ["LOG_LEVEL"]
-    (rasa.utils.common.set_log_level); servers and `rasa` commands started later would inherit it and
-    drop the INFO lines some tests read. After every test the variable is as it was at the start."""
-    yield
-    if _log_level_at_start is None:
-        os.environ.pop("LOG_LEVEL", None)
-    else:
-        os.environ["LOG_LEVEL"] = _log_level_at_start
-
-
 @pytest.fixture(scope="session")
 def kari_stack(tmp_path_factory) -> Stack:
     """One running Kari for the whole test session, with its own databases in a temp folder."""

@@ -11,7 +11,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from kari.admin import accounts
-from kari.knowledge.db import KnowledgeBaseUnavailable, session_scope
+from kari.knowledge.db import KnowledgeBaseUnavailable, database_reason, session_scope
 
 
 def _day(value: str) -> dt.date:
@@ -159,13 +159,9 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except accounts.AccountError as exc:
-        print(f"staff {args.command}: {exc}", file=sys.stderr)
-        return 1
-    except KnowledgeBaseUnavailable as exc:
+    except (accounts.AccountError, KnowledgeBaseUnavailable) as exc:
         print(f"staff {args.command}: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        print(f"staff {args.command}: database error: {detail[0] if detail else type(exc).__name__}", file=sys.stderr)
+        print(f"staff {args.command}: database error: {database_reason(exc)}", file=sys.stderr)
         return 1

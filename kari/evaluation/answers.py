@@ -194,16 +194,12 @@ class InProcessKari:
     """The trained model's NLU and the real actions in this process; Rasa's rules replayed."""
 
     def __init__(self, model: Path | None = None) -> None:
-        import logging
-
         from rasa.core.agent import Agent
-        from rasa.utils.common import configure_logging_and_warnings
-        from rasa.utils.log_utils import configure_structlog
 
         from actions import turns as actions
+        from kari.evaluation import quiet_rasa
 
-        configure_logging_and_warnings(logging.WARNING)
-        configure_structlog(logging.WARNING)
+        quiet_rasa()
 
         self.loop = asyncio.new_event_loop()
         from kari.stack import latest_model

@@ -25,6 +25,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from kari.evaluation import quiet_rasa
+
 REPO = Path(__file__).resolve().parents[2]
 TRAINING_DATA = REPO / "data/nlu"
 SETS = {name: {s: REPO / f"tests/nlu_{name}/{s}.yml" for s in ("nn", "nb")} for name in ("holdout", "dev")}
@@ -237,17 +239,6 @@ def cross_validation(config: Path, training, k: int) -> dict[str, dict]:
     return {standard: scored(t) for standard, t in triples.items()}
 
 
-def _quiet() -> None:
-    """Only warnings from Rasa: the report is what matters here."""
-    import logging
-
-    from rasa.utils.common import configure_logging_and_warnings
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_logging_and_warnings(logging.WARNING)
-    configure_structlog(logging.WARNING)
-
-
 def evaluate(name: str, args: argparse.Namespace, training) -> dict[str, Any]:
     import yaml
 
@@ -312,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.folds < 2:
         parser.error("--folds must be at least 2")
-    _quiet()
+    quiet_rasa()
     # Every model here is trained from scratch: honest training times, and no cache growing by
     # one entry per fold.
     os.environ["RASA_MAX_CACHE_SIZE"] = "0"

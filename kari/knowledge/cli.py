@@ -9,7 +9,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from kari.knowledge.db import REPO, KnowledgeBaseUnavailable, database_url, describe, session_scope
+from kari.knowledge.db import (
+    REPO,
+    KnowledgeBaseUnavailable,
+    database_reason,
+    database_url,
+    describe,
+    session_scope,
+)
 
 DEFAULT_DIR = REPO / "data" / "knowledge"
 
@@ -101,8 +108,7 @@ def main(argv: list[str]) -> int:
         print(f"kb {args.command}: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        print(f"kb {args.command}: database error: {detail[0] if detail else type(exc).__name__}", file=sys.stderr)
+        print(f"kb {args.command}: database error: {database_reason(exc)}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(f"kb {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)

@@ -113,11 +113,16 @@ def get_engine(url: str | None = None, *, create: bool = False) -> Engine:
             raise
         except (OperationalError, DBAPIError) as exc:
             engine.dispose()
-            detail = str(getattr(exc, "orig", None) or exc).strip()
-            reason = detail.splitlines()[0] if detail else type(exc).__name__
+            reason = database_reason(exc)
             raise KnowledgeBaseUnavailable(f"cannot reach the knowledge base at {describe(url)}: {reason}") from None
         _engines[url] = engine
         return engine
+
+
+def database_reason(exc: BaseException) -> str:
+    """The first line of the driver's message (what an operator can act on), else the error's name."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return detail[0] if detail else type(exc).__name__
 
 
 def upgrade(engine: Engine) -> int:
