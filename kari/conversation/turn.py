@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -36,6 +35,7 @@ from kari.conversation.own_case import asks_about_own_case
 from kari.conversation.ranking import Decision, Priors, decide
 from kari.conversation.texts import dt, emergency_text, join_or, option_title
 from kari.knowledge import search
+from kari.knowledge.check import PHONE_NUMBER
 from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
 from kari.knowledge.linker import link
@@ -125,9 +125,6 @@ def _feedback_buttons(malform: str) -> list[dict[str, str]]:
         {"title": dt(malform, "feedback_good_button"), "payload": "/feedback_good"},
         {"title": dt(malform, "feedback_bad_button"), "payload": "/feedback_bad"},
     ]
-
-
-PHONE_NUMBER = re.compile(r"\b(?:\d{2} \d{2} \d{2} \d{2}|\d{3} \d{3}|\d{3})\b")
 
 
 def _who_knows(index: search.Index, passage: search.Passage, malform: str) -> str:
@@ -232,7 +229,7 @@ def answer(turn: Turn, session: Session) -> Result:
         return _answered(index, example, turn.malform)
     linked = _linked(session, turn.text)
     if _surely_out_of_scope(turn) and not any(sure >= 0.5 for sure in linked.values()):
-        return Result([Say(dt(turn.malform, "out_of_scope"), note=Note())])  # the weather, football …
+        return _unknown(turn, session, None)  # the weather, football …: said so, and a miss staff see
     place = other_municipality(turn.text)
     if place is not None:  # a service of another municipality
         return Result(

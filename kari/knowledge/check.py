@@ -39,9 +39,10 @@ SECTIONS = (
 )
 
 # Phone numbers (8 digits in pairs, 116 xxx, 5-digit service numbers), e-mail addresses and host names.
+# A Norwegian phone number as answers write it ("70 16 20 00", "116 117"); not 112/113 or a street number.
+PHONE_NUMBER = re.compile(r"\b\d{2} \d{2} \d{2} \d{2}\b|\b\d{3} \d{3}\b")
 _CONTACT_RE = re.compile(
-    r"\b\d{2} \d{2} \d{2} \d{2}\b|\b\d{3} \d{3}\b|\b\d{5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:no|com|org|net)\b"
+    PHONE_NUMBER.pattern + r"|\b\d{5}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+" + r"|\b(?:[a-z0-9-]+\.)+(?:no|com|org|net)\b"
 )
 
 

@@ -377,3 +377,10 @@ def test_a_staff_example_question_wins_over_the_rules(kb_url):
         with session_scope(kb_url) as s:
             s.query(ExampleQuestion).filter(ExampleQuestion.text == question).delete()
     assert price not in Chat().say(question, "out_of_scope", ActionAnswer, ranking=[("out_of_scope", 0.99)])["text"]
+
+
+def test_whom_to_ring_is_the_topics_own_number_not_an_emergency_or_street_number(kb_url):
+    child = Chat().say("kva gjer barnevernet", "ask_about", ActionAnswer, ranking=[("ask_about", 0.9)])["text"]
+    assert "Ring 70 16 43 40." in child and "Ring 112." not in child
+    music = Chat().say("kva er kulturskulen", "ask_about", ActionAnswer, ranking=[("ask_about", 0.9)])["text"]
+    assert "Ring 351" not in music
