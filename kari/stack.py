@@ -135,8 +135,7 @@ class Stack:
                 "--credentials",
                 "credentials.yml",
                 "--enable-api",
-                "--auth-token",
-                self.rasa_token,
+                f"--auth-token={self.rasa_token}",  # one argument: a token may start with "-"
                 "--cors",
                 *origins,
             ],
@@ -238,7 +237,10 @@ class Stack:
         while time.monotonic() < deadline:
             if self.processes[name].poll() is not None:
                 self.stop()
-                raise StackError(f"The {name} server stopped during start-up: see {self.log_dir / (name + '.log')}")
+                raise StackError(
+                    f"The {name} server stopped during start-up ({self._last_log_line(name)}): "
+                    f"see {self.log_dir / (name + '.log')}"
+                )
             try:
                 if requests.get(self.health_url(name), timeout=2).status_code == 200:
                     return
@@ -249,6 +251,10 @@ class Stack:
         raise StackError(
             f"The {name} server did not answer within {timeout:.0f} s: see {self.log_dir / (name + '.log')}"
         )
+
+    def _last_log_line(self, name: str) -> str:
+        lines = (self.log_dir / f"{name}.log").read_text(errors="replace").strip().splitlines()
+        return lines[-1].strip() if lines else "no output"
 
     def watch(self, log=None) -> list[str]:
         """Start again every server that died, after its back-off; returns the names started."""
