@@ -1,5 +1,6 @@
 """`python -m kari staff …` — staff accounts for the admin pages, and the pages' reports and history for
-scripts: add, list, unlock, password, remove, missed, stats, history, revert."""
+scripts: add, list, unlock, password, remove, missed, stats, history, revert, and the intents of data/nlu/:
+intents, intent-create, intent-remove, example-add."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from kari.admin import accounts
+from kari.admin.intents import IntentError
 from kari.knowledge.db import KnowledgeBaseUnavailable, database_reason, session_scope
 
 
@@ -124,6 +126,39 @@ def _revert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _intents(args: argparse.Namespace) -> int:
+    from kari.admin.intents import read
+
+    for it in read().values():
+        made = "  (made by staff: intent-remove can remove it)" if it.made_by_staff else ""
+        print(f"{it.name:<20} nn {len(it.examples['nn']):>4}  nb {len(it.examples['nb']):>4}{made}")
+    return 0
+
+
+def _intent_create(args: argparse.Namespace) -> int:
+    from kari.admin.intents import create_intent
+
+    name = create_intent(args.name, {"nn": "\n".join(args.nn), "nb": "\n".join(args.nb)})
+    print(f"staff intent-create: {name} written to domain.yml, data/rules.yml and data/nlu/staff.yml; train to use it")
+    return 0
+
+
+def _intent_remove(args: argparse.Namespace) -> int:
+    from kari.admin.intents import remove_intent
+
+    remove_intent(args.name)
+    print(f"staff intent-remove: {args.name} removed; train to make the model forget it")
+    return 0
+
+
+def _example_add(args: argparse.Namespace) -> int:
+    from kari.admin.intents import add_example
+
+    text = add_example(args.intent, args.malform, args.text)
+    print(f"staff example-add: {text!r} added to {args.intent} ({args.malform}) in data/nlu/staff.yml")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m kari staff", description="Staff accounts for /admin.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,10 +191,26 @@ def main(argv: list[str]) -> int:
     p.add_argument("id", type=int)
     p.add_argument("--as", dest="who", required=True, help="your staff name (recorded in the history)")
     p.set_defaults(run=_revert)
+    sub.add_parser("intents", help="intents with their number of examples per written standard").set_defaults(
+        run=_intents
+    )
+    p = sub.add_parser("intent-create", help="a new intent answered by the knowledge-base search")
+    p.add_argument("name", help="lower case, digits and _, e.g. ask_parking")
+    p.add_argument("--nn", action="append", default=[], help="a Nynorsk example (repeat the flag)")
+    p.add_argument("--nb", action="append", default=[], help="a Bokmål example (repeat the flag)")
+    p.set_defaults(run=_intent_create)
+    p = sub.add_parser("intent-remove", help="remove an intent made with intent-create or on the pages")
+    p.add_argument("name")
+    p.set_defaults(run=_intent_remove)
+    p = sub.add_parser("example-add", help="add a training example to an intent (data/nlu/staff.yml)")
+    p.add_argument("intent")
+    p.add_argument("malform", choices=("nn", "nb"))
+    p.add_argument("text")
+    p.set_defaults(run=_example_add)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (accounts.AccountError, KnowledgeBaseUnavailable) as exc:
+    except (accounts.AccountError, KnowledgeBaseUnavailable, IntentError) as exc:
         print(f"staff {args.command}: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:

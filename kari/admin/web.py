@@ -55,6 +55,8 @@ DONE = {
     "removed": "Eksempelspørsmålet er fjerna.",
     "attached": "Spørsmålet er lagt til som eksempelspørsmål og er i bruk med ein gong.",
     "trained": "Treningseksempelet er lagra i data/nlu/. Det verkar etter neste trening.",
+    "intent": "Intensjonen er laga (domain.yml, data/rules.yml, data/nlu/staff.yml). Han verkar etter neste trening.",
+    "intent_removed": "Intensjonen er fjerna. Modellen kjenner han til neste trening.",
     "staff": "Brukaren er lagra.",
     "unlocked": "Brukaren er låst opp.",
     "training": "Trening og sjekk er starta. Last sida på nytt for å sjå framdrifta.",
@@ -469,6 +471,30 @@ async def intent_list(request: Request) -> HTTPResponse:
     from kari.admin import intents
 
     return render(request, "intents.html", intents=intents.read())
+
+
+@bp.post("/intents")
+@staff_only("trainer")
+async def intent_create(request: Request) -> HTTPResponse:
+    from kari.admin import intents
+
+    try:
+        name = intents.create_intent(form(request, "name"), {m: form(request, f"examples_{m}") for m in ("nn", "nb")})
+    except intents.IntentError as exc:
+        return render(request, "intents.html", status=400, intents=intents.read(), error=str(exc), sent=request.form)
+    return back(f"/admin/intents/{quote(name)}", "intent")
+
+
+@bp.post("/intents/<name>/remove")
+@staff_only("trainer")
+async def intent_delete(request: Request, name: str) -> HTTPResponse:
+    from kari.admin import intents
+
+    try:
+        intents.remove_intent(name)
+    except intents.IntentError as exc:
+        return _intent_page(request, name, 400, str(exc))
+    return back("/admin/intents", "intent_removed")
 
 
 def _intent_page(request: Request, name: str, status: int = 200, error: str = "") -> HTTPResponse:

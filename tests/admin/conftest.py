@@ -50,11 +50,14 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         url = f"sqlite:///{var / 'kari.db'}"
     else:
         url = request.getfixturevalue("postgres_server").create_database()
-    shutil.copytree(REPO / "data" / "nlu", var / "nlu")  # the intents pages write here, not into the repo
+    project = var / "project"  # the intents pages write into this copy, not into the repo
+    shutil.copytree(REPO / "data" / "nlu", project / "data" / "nlu")
+    shutil.copy(REPO / "data" / "rules.yml", project / "data" / "rules.yml")
+    shutil.copy(REPO / "domain.yml", project / "domain.yml")
     env = {
         "KARI_DATABASE_URL": url,
         "KARI_TRACKER_DB_URL": f"sqlite:///{var / 'tracker.db'}",
-        "KARI_NLU_DIR": str(var / "nlu"),
+        "KARI_NLU_DIR": str(project / "data" / "nlu"),
     }
     import_kb(env, FIXTURES)
     for name, role in (("eva", "editor"), ("tor", "trainer"), ("ada", "admin")):

@@ -148,6 +148,60 @@ def test_hand_written_examples_are_edited_in_place(site) -> None:
     assert load_data(str(nlu / "knowledge_questions.yml")).intent_examples  # Rasa still reads it
 
 
+def test_a_trainer_creates_an_intent_rasa_can_train_and_removes_it_again(site) -> None:
+    project = Path(site.env["KARI_NLU_DIR"]).parent.parent
+    domain_before = (project / "domain.yml").read_text(encoding="utf-8")
+    rules_before = (project / "data" / "rules.yml").read_text(encoding="utf-8")
+    trainer = site.client("tor")
+    trainer.get("/admin/intents")
+    typed = {"name": "Ask Parking!", "examples_nn": "kor kan eg parkere i sentrum", "examples_nb": ""}
+    refused = trainer.post("/admin/intents", typed)
+    assert refused.status_code == 400 and "små bokstavar" in refused.text
+    assert "kor kan eg parkere i sentrum" in refused.text  # what was typed is kept in the form
+    taken = trainer.post("/admin/intents", {**typed, "name": "ask_parking", "examples_nb": "heisann"})
+    assert taken.status_code == 400 and "greet" in taken.text  # an example of another intent is refused
+    created = trainer.post(
+        "/admin/intents",
+        {
+            "name": "ask_parking",
+            "examples_nn": "kor kan eg parkere i sentrum\nkva kostar det å parkere ved rådhuset\n",
+            "examples_nb": "hvor kan jeg parkere bilen\nhva koster parkering i sentrum",
+        },
+    )
+    assert created.url.endswith("/admin/intents/ask_parking?done=intent"), created.url
+    assert "hvor kan jeg parkere bilen" in created.text and "Fjern intensjonen ask_parking" in created.text
+    assert 'href="/admin/intents/ask_parking"' in trainer.get("/admin/intents").text
+    editor = site.client("eva")
+    editor.get("/admin/")
+    assert editor.post("/admin/intents", {"name": "ask_snow"}).status_code == 403  # editors do not change intents
+
+    from rasa.shared.importers.importer import TrainingDataImporter
+    from rasa.validator import Validator
+
+    from kari.knowledge.db import REPO
+
+    data = [str(project / "data" / "nlu"), str(project / "data" / "rules.yml"), str(REPO / "data" / "stories.yml")]
+    importer = TrainingDataImporter.load_from_config(str(REPO / "config.yml"), str(project / "domain.yml"), data)
+    assert "ask_parking" in importer.get_domain().intents
+    validator = Validator.from_importer(importer)
+    assert validator.verify_intents(ignore_warnings=False)  # what `rasa data validate --fail-on-warnings` checks
+    assert validator.verify_intents_in_stories(ignore_warnings=False)
+    assert validator.verify_example_repetition_in_intents(ignore_warnings=False)
+    rule = [r for r in yaml.safe_load((project / "data" / "rules.yml").read_text())["rules"] if "ask_parking" in str(r)]
+    steps = [{"intent": "ask_parking"}, {"action": "action_answer"}]
+    assert rule == [{"rule": "staff intent ask_parking", "steps": steps}]
+
+    trainer.get("/admin/intents/ask_about")
+    assert trainer.post("/admin/intents/ask_about/remove").status_code == 400  # hand-written intents stay
+    trainer.get("/admin/intents/ask_parking")
+    removed = trainer.post("/admin/intents/ask_parking/remove")
+    assert removed.url.endswith("/admin/intents?done=intent_removed")
+    assert 'href="/admin/intents/ask_parking"' not in removed.text
+    assert (project / "domain.yml").read_text(encoding="utf-8") == domain_before
+    assert (project / "data" / "rules.yml").read_text(encoding="utf-8") == rules_before
+    assert "parkere" not in (project / "data" / "nlu" / "staff.yml").read_text(encoding="utf-8")
+
+
 def test_missed_and_stats_pages_load_without_conversations(site) -> None:
     eva = site.client("eva")
     assert "Ingen bom enno." in eva.get("/admin/missed").text
@@ -250,3 +304,25 @@ def test_training_page_is_for_trainers(site) -> None:
     page = site.client("tor").get("/admin/training")
     assert page.status_code == 200 and "Tren og sjekk no" in page.text
     assert "Modellen i bruk:" in page.text  # no Rasa here: the line says why it cannot tell
+
+
+def test_intents_from_the_command_line(tmp_path, monkeypatch, capsys) -> None:
+    import shutil
+
+    from kari.admin.cli import main
+    from kari.knowledge.db import REPO
+
+    shutil.copytree(REPO / "data" / "nlu", tmp_path / "data" / "nlu")
+    shutil.copy(REPO / "data" / "rules.yml", tmp_path / "data" / "rules.yml")
+    shutil.copy(REPO / "domain.yml", tmp_path / "domain.yml")
+    monkeypatch.setenv("KARI_NLU_DIR", str(tmp_path / "data" / "nlu"))
+    assert main(["intent-create", "ask_snow", "--nn", "kven brøyter vegen min", "--nb", "hvem brøyter veien"]) == 0
+    assert main(["example-add", "ask_snow", "nn", "når kjem brøytebilen"]) == 0
+    assert main(["intent-create", "ask snow", "--nn", "a", "--nn", "b"]) == 1
+    assert main(["intent-remove", "ask_price"]) == 1
+    out, err = capsys.readouterr()
+    assert "små bokstavar" in err and "ask_price" in err and "Traceback" not in err
+    main(["intents"])
+    assert "ask_snow             nn    2  nb    1  (made by staff" in capsys.readouterr().out
+    assert main(["intent-remove", "ask_snow"]) == 0
+    assert (tmp_path / "domain.yml").read_text(encoding="utf-8") == (REPO / "domain.yml").read_text(encoding="utf-8")
