@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from kari.conversation.emergency import ALARM, LIKELY
 from kari.conversation.history import intent_ranking
 from kari.conversation.language import reply_standard
 from kari.conversation.turn import Turn, run_turn
@@ -73,6 +74,7 @@ def turn_of(name: str, tracker: Tracker) -> Turn:
         entities=tuple(message.get("entities") or ()),
         topic=tracker.get_slot("topic"),
         malform=malform_of(tracker),
+        alarm=message.get(ALARM) == LIKELY,
         events=tuple(tracker.events or ()),
     )
 

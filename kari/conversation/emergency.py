@@ -20,6 +20,10 @@ from dataclasses import dataclass
 
 from kari.knowledge.textnorm import fold
 
+# The NLU's mark on a message that reads like an emergency though no pattern below matched
+# (kari.nlu.alarm): a key of Rasa's parse data, so of the tracker's latest message too.
+ALARM, LIKELY = "kari_alarm", "likely"
+
 # Category → the numbers to give, most important first.
 NUMBERS = {
     "medical": ("113",),
@@ -93,6 +97,10 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\b(?:koyrde|kjorte|kjort|koyrt|went|gikk|gjekk) (?:av|off|utfor) (?:vegen|veien|the road)",
         r"\bhjartestans|\bhjertestans|\bcardiac arrest|\b(?:eg|jeg|vi|e|me) (?:gjer|gjor|driv|held pa med|holder pa med|har starta|har startet) (?:\w+ )?(?:hlr|hjerte-lunge|hjarte-lunge)",
         r"\bcollapsed|\bfainted|\bfreezing cold|\btrapped in|\bnot answering me",
+        # landslides and avalanches that took something; stings and bites that swell the throat
+        r"^\W*(?:skred|snoskred|jordskred|jordras|steinras|leirskred|ras)\W*$|\b(?:skred|skredet|snoskred|snoskredet|jordras|jordraset|jordskred|jordskredet|steinras|steinraset|leirskred|leirskredet|raset|avalanche|landslide)\b.{0,60}\b(?:tok|tatt|teke|gatt|gjekk|gikk|over|under|begravd|begravet|fanga|fanget|inne|borte|buried|hit|took)\b",
+        r"\b(?:stikk|stukke\w*|stakk|bitt|biten|beit|stung|bitten)\b.{0,40}\b(?:halsen|hals|tunga|tunge|svelg\w*|pust\w*|throat|tongue)\b|\bhoggorm\w*\b.{0,80}\b(?:hoven|hovn\w*|svim\w*|kvalm\w*|bla|kast\w* opp|darleg|darlig)",
+        r"\b(?:ligg|ligger)\b.{0,40}\b(?:golv\w*|gulv\w*|bakken)\b.{0,60}\b(?:seier|seie|sei|sier) ikkje (?:noko|noe|nakka|nokka|nokke|eit ord|et ord)",
     ),
     "fire": _any(
         r"\bdet brenn|\bdet brenner|\bbrenn(?:er)? (?:i|pa|opp) |\bbrann i (?:huset|leiligheita|leiligheten|bygget|kjokkenet|garasjen|skogen|bilen|naboen|hytta)",
@@ -120,6 +128,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bvald (?:no|na)\b|\bvold (?:na|naa)\b|\bvaldtekt|\bvoldtekt|\braped?\b|\bassault",
         r"\b(?:gatt|gaatt|gjekk|gikk|vandra|vandret|rota|rotet) (?:seg )?(?:bort|vekk)|\bforsvunne|\bforsvunnet|\bkjem ikkje heim|\bkommer ikke hjem|\b(?:mum|mom|dad|mother|father|son|daughter|wife|husband|grandma|grandpa|child|he|she)\b.{0,30}\bmissing\b|\bsavn(?:a|et)\b.{0,40}\b(?:kulda|ute|natt|demens|sno|mork|morket|dark|cold)",
         r"\bberusa (?:sjafor|sjaafor)|\bfull (?:sjafor|sjaafor)|\bdrunk driver",
+        r"\b(?:full|fuller|beruset|berusa|ruspaverka|ruspavirket|drunk)\b.{0,30}\b(?:bak rattet|koyrer|kjorer|kjore|koyre|driving|drove off|satt seg i bilen|sette seg i bilen)",
     ),
     "suicide": _any(
         r"\b(?:vil|skal|ska|kjem til a|kommer til a|tenkj?er pa a|lyst til a|planlegg(?:er)? a|bestemt meg for a) (?:\w+ )?ta livet|\bta livet mitt|\bkill (?:myself|himself|herself)|\bend (?:my|his|her) life|\bend it all",
@@ -137,6 +146,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bbrev til alle|\btau\b.{0,20}\b(?:klart|klar|garasjen|ready)|\bsaml\w* opp (?:\w+ )?(?:pill|tablett)|\bpoeng lenger|\b(?:betre|bedre) om eg|\bgoodbye forever|\bfarvel\b",
         r"\bikkje (?:er|e) her i morg|\bbestemt meg for korleis|\bkorleis eg skal gjere det|\bkutt(?:e|a|er|ar|et) meg\b|\bskad\w* meg (?:selv|sjolv)",
         r"\bsnakkar om a ta livet|\bsnakker om a ta livet",
+        r"\bsove for alltid|\bslippe a vakne|\b(?:aldri|ikkje) vakne (?:att|igjen|meir|mer)\b|\bsleep forever|\bnever wake up",
     ),
     "child": _any(
         r"\b(?:barn|barnet|ungen|ungane|ungar|unger|borna|bonna|bynn|child|kid|kids|baby|babyen|jenta|guten|gutten)\b.{0,40}\b(?:blir slatt|vert slatt|blir slegen|mishandl|misbrukt|overgrep|i fare|in danger|being hurt|being beaten|aleine heime|alene hjemme)",

@@ -91,6 +91,7 @@ EMERGENCY = {
         "child": "Er eit barn i fare no, ring 112. Barn og unge kan òg ringje Alarmtelefonen for barn og unge "
         "på 116 111.",
         "less_urgent": "Er det ikkje livsfarleg, men hastar, ring legevakta på 116 117.",
+        "likely": "Står liv eller helse i fare no? Ring 113 (ambulanse), 110 (brann) eller 112 (politi).",
     },
     "nb": {
         "medical": "Ring 113 nå – det er nødnummeret for ambulanse når liv og helse står i fare.",
@@ -101,6 +102,7 @@ EMERGENCY = {
         "child": "Er et barn i fare nå, ring 112. Barn og unge kan også ringe Alarmtelefonen for barn og unge "
         "på 116 111.",
         "less_urgent": "Er det ikke livsfarlig, men haster, ring legevakten på 116 117.",
+        "likely": "Står liv eller helse i fare nå? Ring 113 (ambulanse), 110 (brann) eller 112 (politi).",
     },
     "en": {
         "medical": "Call 113 now – the emergency number for an ambulance.",
@@ -110,6 +112,7 @@ EMERGENCY = {
         "Mental Helse's helpline, 116 123.",
         "child": "If a child is in danger, call 112 now. Children and young people can call 116 111.",
         "less_urgent": "If it is urgent but not life-threatening, call the out-of-hours doctor on 116 117.",
+        "likely": "Is a life in danger now? Call 113 (ambulance), 110 (fire) or 112 (police).",
     },
 }
 
@@ -122,6 +125,12 @@ def emergency_text(categories: tuple[str, ...], malform: str | None, message: st
     if is_english(message):
         lines = [EMERGENCY["en"][c] for c in categories] + lines
     return "\n".join(lines)
+
+
+def likely_emergency_text(malform: str | None, message: str = "") -> str:
+    """The line that opens a reply to a message that reads like an emergency no pattern matched."""
+    line = EMERGENCY[std(malform)]["likely"]
+    return f"{EMERGENCY['en']['likely']}\n{line}" if is_english(message) else line
 
 
 def join_or(items: list[str], malform: str | None) -> str:

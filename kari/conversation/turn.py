@@ -33,7 +33,7 @@ from kari.conversation.language import is_english
 from kari.conversation.mentions import find_mention, resolve
 from kari.conversation.own_case import asks_about_own_case
 from kari.conversation.ranking import Decision, Priors, decide
-from kari.conversation.texts import dt, emergency_text, join_or, option_title
+from kari.conversation.texts import dt, emergency_text, join_or, likely_emergency_text, option_title
 from kari.knowledge import search
 from kari.knowledge.check import PHONE_NUMBER
 from kari.knowledge.db import session_scope
@@ -60,6 +60,7 @@ class Turn:
     topic: str | None = None
     malform: str = "nn"
     events: Sequence[dict[str, Any]] = ()
+    alarm: bool = False  # the NLU found it reads like an emergency no pattern matched (kari.nlu.alarm)
 
     @property
     def english(self) -> bool:
@@ -94,7 +95,15 @@ class Result:
 
 
 def run_turn(turn: Turn) -> Result:
-    """The reply to one turn. Never raises: a broken knowledge base still gets a polite answer."""
+    """The reply to one turn. Never raises: a broken knowledge base still gets a polite answer.
+    A message that reads like an emergency gets the emergency numbers first, then its answer."""
+    result = _run_turn(turn)
+    if turn.alarm and turn.action != "action_emergency" and result.say:
+        result.say[0].text = f"{likely_emergency_text(turn.malform, turn.text)}\n\n{result.say[0].text}"
+    return result
+
+
+def _run_turn(turn: Turn) -> Result:
     try:
         return HANDLERS[turn.action](turn)
     except Exception as exc:  # database down, schema too new, …
@@ -248,12 +257,13 @@ def answer(turn: Turn, session: Session) -> Result:
 def _own_case(
     turn: Turn, session: Session, index: search.Index, decision: Decision, linked: dict[str, float]
 ) -> Result:
-    """Kari cannot see a case or call anyone: it says so, and still answers what the message asks
-    ("ring meg …, kva kostar barnehage?"); with nothing to answer, it names who can look the case up."""
+    """Kari cannot see a case or call anyone: it says so and names who can look the case up, then
+    answers what the message also asks ("ring meg …, kva kostar barnehage?")."""
     m = turn.malform
     if decision.kind == "answer":
         result = _answered(index, decision.passages[0], m)
-        result.say[0].text = f"{dt(m, 'own_case')} {result.say[0].text}"
+        who = handover_text(session, result.topic, m, desk=False)
+        result.say[0].text = f"{dt(m, 'own_case')} {who}\n\n{result.say[0].text}"
         return result
     topic = max(linked, key=lambda k: linked[k]) if linked else turn.topic
     text = f"{dt(m, 'own_case')} {handover_text(session, topic, m, desk=False)}"

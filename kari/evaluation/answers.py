@@ -48,7 +48,7 @@ class Check:
 
     case: str
     malform: str  # nn | nb | dialect | en
-    kind: str  # single | followup | emergency | health | out_of_scope | personal_data | english
+    kind: str  # single | followup | emergency | calm | health | out_of_scope | personal_data | english
     text: str
     facts: tuple[tuple[str, ...], ...]  # every item must appear; an item is a tuple of alternatives
     emergency: bool = False
@@ -104,8 +104,19 @@ def _has_source(text: str) -> bool:
     return "kjelde:" in text or "kilde:" in text
 
 
+def raises_alarm(first_reply: str) -> bool:
+    """Does Kari's first message open with emergency numbers (a detected or a likely emergency)?"""
+    from kari.conversation.texts import EMERGENCY
+
+    first = normalise(first_reply)
+    return any(first.startswith(normalise(line)) for lines in EMERGENCY.values() for line in lines.values())
+
+
 def is_right(check: Check, replies: list[str]) -> bool:
-    """The judge: every fact in the reply (an emergency's number in the first message)."""
+    """The judge: every fact in the reply (an emergency's number in the first message); a calm message
+    with alarming words raises no alarm."""
+    if check.kind == "calm":
+        return bool(replies) and not raises_alarm(replies[0])
     if check.emergency:
         first = normalise(replies[0]) if replies else ""
         return all(any(normalise(a) in first for a in alts) for alts in check.facts)
@@ -313,6 +324,7 @@ COLUMNS = (
     "single",
     "followup",
     "emergency",
+    "calm",
     "health",
     "out_of_scope",
     "personal_data",

@@ -9,9 +9,11 @@
    or a rating of more than `max_words_for_small_talk` words is a question wrapped in politeness ("hei,
    eg passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead
    when the classifier's next guess is a kind of question. A long message must never
-   delete a conversation by being read as "Gløym meg" (which asks to confirm anyway).
+   delete a conversation by being read as "Gløym meg" (which asks to confirm anyway). Nor is a
+   message that reads like an emergency (`kari.nlu.alarm` marked it) small talk: it is answered, with
+   the emergency numbers first.
 
-Runs after the intent classifier and the FallbackClassifier.
+Runs after the intent classifier, the FallbackClassifier and EmergencyNeighbours.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from kari.conversation.emergency import detect
+from kari.conversation.emergency import ALARM, LIKELY, detect
 
 EMERGENCY = "emergency"
 SMALL_TALK = (
@@ -75,8 +77,10 @@ class IntentGuard(GraphComponent):
             self._set(
                 message, {"name": EMERGENCY, "confidence": 1.0}, [{"name": EMERGENCY, "confidence": 1.0}] + others
             )
-        elif intent == EMERGENCY or (
-            intent in SMALL_TALK and len(text.split()) > self.max_words and self._question_next(ranking)
+        elif (
+            intent == EMERGENCY
+            or (intent in SMALL_TALK and message.get(ALARM) == LIKELY)  # answered, with the numbers first
+            or (intent in SMALL_TALK and len(text.split()) > self.max_words and self._question_next(ranking))
         ):
             # The ranking keeps every guess with its confidence; only the intent that routes the turn changes.
             best = next((r for r in ranking if r.get("name") not in (EMERGENCY, *SMALL_TALK)), None)

@@ -167,6 +167,7 @@ class ProdStack:
                 f"-k {self.data_dir} {pg_options}",
                 "stopsignal": "INT",  # fast shutdown: rolls back open transactions, no recovery later
                 "autostart": "true",
+                "directory": str(self.data_dir),  # the postgres user may not enter the repository's folder
                 **({"user": "postgres"} if os.geteuid() == 0 else {}),
             },
             "redis": {

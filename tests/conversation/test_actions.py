@@ -24,6 +24,7 @@ from actions.turns import (
     ActionHandover,
     ActionYesNo,
 )
+from kari.conversation.emergency import ALARM, LIKELY
 from kari.knowledge.db import session_scope
 from kari.knowledge.models import Feedback
 from tests.support.knowledge import stored_answer
@@ -63,12 +64,13 @@ class Chat:
         self.events: list[dict] = []
         self.slots: dict = {"malform": malform, "topic": None}
 
-    def say(self, text: str, intent: str, action, ranking=None, entities=()) -> dict:
+    def say(self, text: str, intent: str, action, ranking=None, entities=(), alarm: bool = False) -> dict:
         message = {
             "text": text,
             "intent": {"name": intent, "confidence": 0.9},
             "entities": list(entities),
             "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])],
+            **({ALARM: LIKELY} if alarm else {}),
         }
         self.events.append({"event": "user", "text": text, "parse_data": message})
         tracker = Tracker("citizen", dict(self.slots), message, list(self.events), False, None, {}, "action_listen")
@@ -346,6 +348,7 @@ def test_an_own_case_still_gets_the_answer_it_asks_for(kb_url):
 
         price = answer(s, "barnehage", "price", "nn").text.split("\n")[0][:40]
     assert msg["text"].startswith("Saka di kan eg ikkje sjå") and price in msg["text"]
+    assert "70 16 20 00" in msg["text"].split(price)[0]  # who can look the case up comes before the answer
     assert chat.slots["topic"] == "barnehage"
 
 
@@ -384,3 +387,20 @@ def test_whom_to_ring_is_the_topics_own_number_not_an_emergency_or_street_number
     assert "Ring 70 16 43 40." in child and "Ring 112." not in child
     music = Chat().say("kva er kulturskulen", "ask_about", ActionAnswer, ranking=[("ask_about", 0.9)])["text"]
     assert "Ring 351" not in music
+
+
+def test_a_message_that_reads_like_an_emergency_gets_the_numbers_first_and_its_answer(kb_url):
+    text = "bestefar klarer ikkje løfte armen og orda kjem feil ut, kva kostar legevakta"
+    msg = Chat().say(text, "ask_price", ActionAnswer, [("ask_price", 0.6)], alarm=True)
+    first, _, rest = msg["text"].partition("\n\n")
+    assert first == "Står liv eller helse i fare no? Ring 113 (ambulanse), 110 (brann) eller 112 (politi)."
+    assert "Legevakt" in rest or "legevakt" in rest  # the question is still answered
+    english = Chat().say(
+        "there was an avalanche and my friend is buried under the snow, what should I do",
+        "ask_about",
+        ActionAnswer,
+        alarm=True,
+    )
+    assert english["text"].startswith("Is a life in danger now? Call 113 (ambulance), 110 (fire) or 112 (police).")
+    calm = Chat().say("kva kostar legevakta", "ask_price", ActionAnswer, [("ask_price", 0.9)])
+    assert "113 (ambulanse)" not in calm["text"]

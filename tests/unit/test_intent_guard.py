@@ -5,15 +5,17 @@ from __future__ import annotations
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from kari.conversation.emergency import ALARM, LIKELY
 from kari.nlu.guard import IntentGuard
 
 
-def _guarded(text: str, ranking: list[tuple[str, float]]) -> str:
+def _guarded(text: str, ranking: list[tuple[str, float]], alarm: bool = False) -> str:
     message = Message(
         data={
             TEXT: text,
             INTENT: {"name": ranking[0][0], "confidence": ranking[0][1]},
             INTENT_RANKING_KEY: [{"name": n, "confidence": c} for n, c in ranking],
+            **({ALARM: LIKELY} if alarm else {}),
         }
     )
     IntentGuard({}).process([message])
@@ -38,3 +40,11 @@ def test_a_long_greeting_wrapping_a_question():
     text = "hei, eg passar på far min kvar dag og lurer på om de kan hjelpe"
     assert _guarded(text, [("greet", 0.5), ("ask_apply", 0.2)]) == "ask_apply"
     assert _guarded("hei hei", [("greet", 0.9), ("ask_apply", 0.05)]) == "greet"
+
+
+def test_a_message_that_reads_like_an_emergency_is_never_small_talk():
+    # no pattern matches it; marked by EmergencyNeighbours, it is answered (numbers first), not greeted
+    text = "tankbil velta, det lek noko"
+    assert _guarded(text, [("greet", 0.6), ("ask_about", 0.01)], alarm=True) == "ask_about"
+    assert _guarded(text, [("greet", 0.6)], alarm=True) == "nlu_fallback"
+    assert _guarded(text, [("greet", 0.6), ("ask_about", 0.01)]) == "greet"

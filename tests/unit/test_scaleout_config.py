@@ -67,3 +67,15 @@ def test_json_log_lines_name_the_instance(monkeypatch):
     record = logging.LogRecord("kari.channel", logging.WARNING, __file__, 1, "kari.channel.busy n=%d", (3,), None)
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "kari.channel.busy n=3" and line["instance"] == "rasa-2" and line["level"] == "WARNING"
+
+
+def test_postgres_starts_in_its_own_folder_not_the_repository(tmp_path):
+    """supervisord changes into a program's directory as that program's user: the postgres user may
+    not enter the repository's folder (a clone in a 0700 folder, as `mktemp -d` makes)."""
+    from kari.scaleout.topology import ProdStack
+
+    stack = ProdStack(root=tmp_path / "prod", pg_dir=tmp_path / "pg")
+    stack.write_config()
+    conf = stack.conf.read_text(encoding="utf-8")
+    postgres = conf.split("[program:postgres]\n")[1].split("[program:")[0]
+    assert f"directory={tmp_path / 'pg'}\n" in postgres
