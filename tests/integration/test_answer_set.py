@@ -18,16 +18,18 @@ from tests.support.chat import reply_text, say
 
 pytestmark = pytest.mark.stack
 
-# Measured on the held-out set through REST (closing notes of issue 11: when the search landed all 66.1,
-# fourth session all 71.1, nn 71.7, nb 73.1, dialect 65.0, follow-up 76.7, emergency 81.2, reply
-# standard nn 100, nb 92.5), minus about a point.
+# Measured on the held-out set through REST (closing notes of issue 11: when the search landed all 66.1;
+# fifth session, with w7's held-out half of emergencies and calm messages added: all 76.7, nn 78.6,
+# nb 76.4, dialect 74.1, follow-up 76.7, emergency 92.5, calm 90.0, reply standard nn 100, nb 92.9),
+# minus one or two points (one turn of the smaller groups).
 FLOORS = {
-    "all": 0.70,
-    "nn": 0.70,
-    "nb": 0.72,
-    "dialect": 0.64,
-    "followup": 0.75,
-    "emergency": 0.80,
+    "all": 0.75,
+    "nn": 0.77,
+    "nb": 0.75,
+    "dialect": 0.72,
+    "followup": 0.74,
+    "emergency": 0.91,
+    "calm": 0.86,
     "standard nn": 0.99,
     "standard nb": 0.91,
 }
