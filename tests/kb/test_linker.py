@@ -108,3 +108,13 @@ def test_renamed_and_deleted_topics_are_seen_at_once(kb):
     with session_scope() as fresh:
         assert link(fresh, "skatt på eigedom").best.key == "eigedomsskatt"
         assert link(fresh, "startlån").best is None
+
+
+def test_a_typo_of_a_short_stem_is_no_match():
+    """ "døgnet" folds to "dognet", stem "dogn": one letter from the alias "dogs", but a four-letter
+    stem is too short for typo matching (Kari linked "heile døgnet" to the dog rules)."""
+    from kari.knowledge.linker import _Index, _options
+
+    index = _Index(topics={}, by_first={}, vocab={"dogs": {"dogs"}, "barnehage": {"barnehag"}})
+    assert "dogs" not in _options(index, "dognet")
+    assert _options(index, "barnehgae")["barnehag"] is True  # five letters or more: a typo counts
