@@ -1,7 +1,7 @@
 """Rasa NLU component: does a message read like the emergency examples, though no pattern matched?
 
 The emergency patterns (`kari.conversation.emergency`) are precise but miss what nobody wrote a
-pattern for ("skred", "det pumpar ut blod", "hoggormbitt og svimmel"). This component compares the
+pattern for ("det pumpar ut blod", "ein tankbil har velta og det luktar kjemisk"). This component compares the
 message with every training example by meaning (multilingual-e5-small, `kari.knowledge.vectors`) and
 marks it `kari_alarm: likely` when most of its nearest examples are emergencies. A marked message is
 still answered as usual, but the reply opens with the emergency numbers (`kari.conversation.turn`):
@@ -10,7 +10,7 @@ a false alarm costs the citizen one line, a missed emergency could cost much mor
 Measured on emergencies and calm health questions written independently of the training data
 (tests/answers/*/w7.yml; README, "Emergencies"): 5 nearest, 3 of them emergencies.
 
-The vectors of the examples are made when training (about a minute) and stored as plain arrays.
+The vectors of the examples are made when training (about 40 s here) and stored as plain arrays.
 """
 
 from __future__ import annotations
