@@ -177,11 +177,15 @@ def tracker_store(work: Path) -> list[dict[str, Any]]:
             one_turn(store, "long", i)
         stores[key] = store
     counter = iter(range(300, 10_000))
+
+    def five_turns(key: str, sender: str) -> Callable[[], object]:
+        return lambda: [one_turn(stores[key], sender, next(counter)) for _ in range(5)]
+
     rows.append(
         compare(
             "tracker store read + write, turn 300 of a conversation",
-            lambda: [one_turn(stores["old"], "long", next(counter)) for _ in range(5)],
-            lambda: [one_turn(stores["new"], "long", next(counter)) for _ in range(5)],
+            five_turns("old", "long"),
+            five_turns("new", "long"),
             per=5,
         )
     )
@@ -204,8 +208,8 @@ def tracker_store(work: Path) -> list[dict[str, Any]]:
     rows.append(
         compare(
             "tracker store read + write, new conversation beside 10,000 stored",
-            lambda: [one_turn(stores["old"], "fresh", next(counter)) for _ in range(5)],
-            lambda: [one_turn(stores["new"], "fresh", next(counter)) for _ in range(5)],
+            five_turns("old", "fresh"),
+            five_turns("new", "fresh"),
             per=5,
         )
     )

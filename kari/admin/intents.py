@@ -170,11 +170,7 @@ def _rewrite(intent: str, malform: str, old: str, new: str | None) -> None:
                     else:
                         lines[i] = f"{indent}- {new}\n"
                     block["examples"] = LiteralScalarString("".join(lines))
-                    tmp = path.with_suffix(".yml.tmp")
-                    with tmp.open("w", encoding="utf-8") as out:
-                        y.dump(data, out)
-                    yaml.safe_load(tmp.read_text(encoding="utf-8"))  # never leave a file Rasa cannot read
-                    tmp.replace(path)
+                    _replace_all({path: _dump(y, data)})
                     return
     raise IntentError("Fann ikkje eksempelet (lenger).")
 

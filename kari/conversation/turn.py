@@ -260,14 +260,13 @@ def _own_case(
     """Kari cannot see a case or call anyone: it says so and names who can look the case up, then
     answers what the message also asks ("ring meg …, kva kostar barnehage?")."""
     m = turn.malform
-    if decision.kind == "answer":
-        result = _answered(index, decision.passages[0], m)
-        who = handover_text(session, result.topic, m, desk=False)
-        result.say[0].text = f"{dt(m, 'own_case')} {who}\n\n{result.say[0].text}"
-        return result
-    topic = max(linked, key=lambda k: linked[k]) if linked else turn.topic
-    text = f"{dt(m, 'own_case')} {handover_text(session, topic, m, desk=False)}"
-    return Result([Say(text, note=Note(topic=topic))], topic=topic)
+    answered = _answered(index, decision.passages[0], m) if decision.kind == "answer" else None
+    topic = answered.topic if answered else max(linked, key=lambda k: linked[k]) if linked else turn.topic
+    notice = f"{dt(m, 'own_case')} {handover_text(session, topic, m, desk=False)}"
+    if answered is None:
+        return Result([Say(notice, note=Note(topic=topic))], topic=topic)
+    answered.say[0].text = f"{notice}\n\n{answered.say[0].text}"
+    return answered
 
 
 def _with_session(handler: Callable[[Turn, Session], Result]) -> Callable[[Turn], Result]:

@@ -28,6 +28,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from kari.conversation.emergency import ALARM, LIKELY
+from kari.knowledge import vectors
 
 logger = logging.getLogger(__name__)
 EMERGENCY = "emergency"
@@ -72,8 +73,6 @@ class EmergencyNeighbours(GraphComponent):
             raise ValueError("EmergencyNeighbours: need 1 <= emergencies_among_them <= neighbours")
 
     def train(self, training_data: TrainingData) -> Resource:
-        from kari.knowledge import vectors
-
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         if not any(e.get(INTENT) == EMERGENCY for e in examples):
             logger.warning("EmergencyNeighbours not trained: no examples of the intent '%s'.", EMERGENCY)
@@ -102,8 +101,6 @@ class EmergencyNeighbours(GraphComponent):
             return cls(config, model_storage, resource)
 
     def likely(self, text: str) -> bool:
-        from kari.knowledge import vectors
-
         if self.vectors is None or not text.strip():
             return False
         if self._matrix is None:
