@@ -41,8 +41,21 @@ def git_commit() -> str:
     return commit + ("-dirty" if dirty.stdout.strip() else "")
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of 1 or more")
+    return int(text)
+
+
 def parse_levels(text: str) -> list[tuple[int, int]]:
-    return [tuple(int(n) for n in level.split("x")) for level in text.split(",")]  # type: ignore[misc]
+    """'1x40,20x20' → [(1, 40), (20, 20)]: users × messages each."""
+    levels = []
+    for level in text.split(","):
+        users, _, turns = level.strip().partition("x")
+        if not (users.isdigit() and turns.isdigit() and int(users) > 0 and int(turns) > 0):
+            raise argparse.ArgumentTypeError(f"{level!r}: write USERSxMESSAGES, e.g. 20x20")
+        levels.append((int(users), int(turns)))
+    return levels
 
 
 def median_of(rounds: list[dict[str, Any]], key: str) -> float:
@@ -146,7 +159,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=positive, default=3)
     parser.add_argument("--levels", type=parse_levels, default=parse_levels("1x40,20x20,50x10"))
     parser.add_argument("--no-growth", action="store_true", help="skip turn 300 and 10,000 conversations")
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -103,6 +103,10 @@ class Stack:
         env["KARI_ACTION_TOKEN"] = self.action_token
         env["KARI_RASA_TOKEN"] = self.rasa_token
         env["PYTHONPATH"] = str(REPO)
+        env["KARI_MODEL"] = str(self.model)  # the action server reads its emergency neighbours from it
+        # OpenBLAS's threads spin after each numpy product and took the cores the sentence model's own
+        # threads needed: one message cost 83 ms instead of 50 (bench/PROFILE.md). Kari's products are small.
+        env.setdefault("OPENBLAS_NUM_THREADS", "1")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["RASA_TELEMETRY_ENABLED"] = "false"  # no telemetry or error reports leave the machine
         return env

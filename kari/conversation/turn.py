@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kari.conversation import emergency, feedback
+from kari.conversation import emergency, feedback, neighbours
 from kari.conversation.elsewhere import other_municipality
 from kari.conversation.handover import handover_text
 from kari.conversation.history import (
@@ -60,7 +60,7 @@ class Turn:
     topic: str | None = None
     malform: str = "nn"
     events: Sequence[dict[str, Any]] = ()
-    alarm: bool = False  # the NLU found it reads like an emergency no pattern matched (kari.nlu.alarm)
+    alarm: bool = False  # Rasa found a dialogue act reads like an emergency no pattern matched (kari.nlu.alarm)
 
     @property
     def english(self) -> bool:
@@ -98,7 +98,7 @@ def run_turn(turn: Turn) -> Result:
     """The reply to one turn. Never raises: a broken knowledge base still gets a polite answer.
     A message that reads like an emergency gets the emergency numbers first, then its answer."""
     result = _run_turn(turn)
-    if turn.alarm and turn.action != "action_emergency" and result.say:
+    if turn.action != "action_emergency" and result.say and (turn.alarm or neighbours.likely(turn.text)):
         result.say[0].text = f"{likely_emergency_text(turn.malform, turn.text)}\n\n{result.say[0].text}"
     return result
 

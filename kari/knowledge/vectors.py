@@ -6,6 +6,7 @@ their text, so rebuilding the search index after a staff edit embeds only the pa
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -31,11 +32,15 @@ def _get_model():  # type: ignore[no-untyped-def]
         return _model
 
 
+@functools.lru_cache(maxsize=64)
 def query(text: str) -> np.ndarray:
-    """The L2-normalised vector of a citizen's question."""
+    """The L2-normalised vector of a citizen's question (read-only). The last few are remembered: the
+    emergency check and the answer search of one turn ask for the same message's vector."""
     model = _get_model()
     with _lock:  # the C engine is not documented as thread-safe
-        return np.asarray(model.query(text or " "), dtype=np.float32)
+        vector = np.asarray(model.query(text or " "), dtype=np.float32)
+    vector.flags.writeable = False
+    return vector
 
 
 def passages(texts: list[str]) -> np.ndarray:

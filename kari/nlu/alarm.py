@@ -1,16 +1,11 @@
-"""Rasa NLU component: does a message read like the emergency examples, though no pattern matched?
+"""Rasa NLU component: the emergency neighbours (`kari.conversation.neighbours`) — trained here, used
+here only for dialogue acts.
 
-The emergency patterns (`kari.conversation.emergency`) are precise but miss what nobody wrote a
-pattern for ("det pumpar ut blod", "ein tankbil har velta og det luktar kjemisk"). This component compares the
-message with every training example by meaning (multilingual-e5-small, `kari.knowledge.vectors`) and
-marks it `kari_alarm: likely` when most of its nearest examples are emergencies. A marked message is
-still answered as usual, but the reply opens with the emergency numbers (`kari.conversation.turn`):
-a false alarm costs the citizen one line, a missed emergency could cost much more.
-
-Measured on emergencies and calm health questions written independently of the training data
-(tests/answers/*/w7.yml; README, "Emergencies"): 5 nearest, 3 of them emergencies.
-
-The vectors of the examples are made when training (about 40 s here) and stored as plain arrays.
+Training embeds every intent example (about 40 s) and stores the vectors in the model. A message the
+classifier reads as a greeting, thanks, "yes" … is answered by Rasa alone, so for those the component
+decides here and marks `kari_alarm: likely`; `kari.nlu.guard` then routes the message to an answer, which
+opens with the emergency numbers. Every other message goes to the action server, which decides from the
+same stored vectors with the query vector its answer search computes anyway (one embedding per message).
 """
 
 from __future__ import annotations
@@ -28,11 +23,12 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from kari.conversation.emergency import ALARM, LIKELY
+from kari.conversation.neighbours import VECTORS_FILE, Neighbours
 from kari.knowledge import vectors
+from kari.nlu.guard import SMALL_TALK
 
 logger = logging.getLogger(__name__)
 EMERGENCY = "emergency"
-VECTORS_FILE = "examples.npz"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -46,15 +42,12 @@ class EmergencyNeighbours(GraphComponent):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        vectors: Optional[np.ndarray] = None,
-        is_emergency: Optional[np.ndarray] = None,
+        neighbours: Optional[Neighbours] = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self.vectors = vectors  # (examples, 384) float16, L2-normalised
-        self.is_emergency = is_emergency  # (examples,) bool
-        self._matrix: Optional[np.ndarray] = None  # the vectors as float32, made on first use
+        self.neighbours = neighbours
 
     @classmethod
     def create(
@@ -77,11 +70,14 @@ class EmergencyNeighbours(GraphComponent):
         if not any(e.get(INTENT) == EMERGENCY for e in examples):
             logger.warning("EmergencyNeighbours not trained: no examples of the intent '%s'.", EMERGENCY)
             return self._resource
-        self.vectors = np.stack([vectors.query(e.get(TEXT)) for e in examples]).astype(np.float16)
-        self.is_emergency = np.array([e.get(INTENT) == EMERGENCY for e in examples])
-        self._matrix = None
+        self.neighbours = Neighbours(
+            np.stack([vectors.query(e.get(TEXT)) for e in examples]),
+            np.array([e.get(INTENT) == EMERGENCY for e in examples]),
+            int(self.config["neighbours"]),
+            int(self.config["emergencies_among_them"]),
+        )
         with self._model_storage.write_to(self._resource) as directory:
-            np.savez(directory / VECTORS_FILE, vectors=self.vectors, is_emergency=self.is_emergency)
+            self.neighbours.save(directory / VECTORS_FILE)
         return self._resource
 
     @classmethod
@@ -95,24 +91,14 @@ class EmergencyNeighbours(GraphComponent):
     ) -> "EmergencyNeighbours":
         try:
             with model_storage.read_from(resource) as directory:
-                with np.load(directory / VECTORS_FILE, allow_pickle=False) as stored:
-                    return cls(config, model_storage, resource, stored["vectors"], stored["is_emergency"])
+                return cls(config, model_storage, resource, Neighbours.load(directory / VECTORS_FILE))
         except (ValueError, FileNotFoundError):  # not trained (warned then)
             return cls(config, model_storage, resource)
 
-    def likely(self, text: str) -> bool:
-        if self.vectors is None or not text.strip():
-            return False
-        if self._matrix is None:
-            self._matrix = self.vectors.astype(np.float32)
-        similarity = self._matrix @ vectors.query(text)
-        k = min(int(self.config["neighbours"]), len(similarity))
-        nearest = np.argpartition(-similarity, k - 1)[:k]
-        return int(self.is_emergency[nearest].sum()) >= int(self.config["emergencies_among_them"])
-
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if self.likely(message.get(TEXT) or ""):
+            intent = (message.get(INTENT) or {}).get("name")
+            if intent in SMALL_TALK and self.neighbours and self.neighbours.likely(message.get(TEXT) or ""):
                 message.set(ALARM, LIKELY, add_to_output=True)
         return messages
 

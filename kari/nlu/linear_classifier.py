@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any, Dict, List, Optional, Text, Tuple, Type
 
 import numpy as np
 import scipy.sparse
@@ -77,18 +77,27 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     # -- features ---------------------------------------------------------------------------
 
     @staticmethod
-    def _counts(messages: List[Message]) -> List[scipy.sparse.csr_matrix]:
-        """The sentence-level sparse features of each featuriser, as one matrix per featuriser."""
-        blocks: Dict[str, list] = {}
-        for message in messages:
-            for features in message.features:
-                if features.attribute == TEXT and features.type == "sentence" and features.is_sparse():
-                    blocks.setdefault(features.origin, []).append(scipy.sparse.csr_matrix(features.features))
-        if not blocks:
+    def _sentence_counts(message: Message) -> List[Tuple[str, Any]]:
+        """A message's sparse sentence features (1 × vocabulary), one per featuriser, in featuriser order."""
+        found = [
+            (features.origin, features.features)
+            for features in message.features
+            if features.attribute == TEXT and features.type == "sentence" and features.is_sparse()
+        ]
+        if not found:
             raise ValueError(
                 "LinearIntentClassifier needs sparse sentence features: put a "
                 "CountVectorsFeaturizer before it in the pipeline."
             )
+        return sorted(found, key=lambda pair: pair[0])
+
+    @staticmethod
+    def _counts(messages: List[Message]) -> List[scipy.sparse.csr_matrix]:
+        """The sentence-level sparse features of each featuriser, as one matrix per featuriser."""
+        blocks: Dict[str, list] = {}
+        for message in messages:
+            for origin, counts in LinearIntentClassifier._sentence_counts(message):
+                blocks.setdefault(origin, []).append(scipy.sparse.csr_matrix(counts))
         return [scipy.sparse.vstack(blocks[origin]).tocsr() for origin in sorted(blocks)]
 
     @staticmethod
@@ -133,15 +142,28 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def probabilities(self, messages: List[Message]) -> np.ndarray:
         """Softmax over the intents, one row per message (what sklearn's predict_proba gives)."""
-        x = self._tfidf(self._counts(messages), self.weights["idf"])
         if self._coef_t is None:
             # (features, intents) in row order once: `x @ coef.T` copied the whole matrix every
             # message (2.7 → 0.5 ms per message, the same numbers; issue 16).
             self._coef_t = np.ascontiguousarray(self.weights["coef"].T)
-        scores = np.asarray(x @ self._coef_t) + self.weights["intercept"]
+        rows = [self._scores([counts.tocsr() for _, counts in self._sentence_counts(m)]) for m in messages]
+        scores = np.stack(rows) + self.weights["intercept"]
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
+
+    def _scores(self, blocks: List[scipy.sparse.csr_matrix]) -> np.ndarray:
+        """One message's `_tfidf` row @ coef.T, on its few non-zero features: scipy's sparse algebra cost
+        2.4 ms a message in building small matrices, this 0.3 ms (the same numbers; issue 16)."""
+        scores, start = np.zeros(self._coef_t.shape[1]), 0
+        for counts in blocks:
+            columns = counts.indices + start
+            values = (1.0 + np.log(np.maximum(counts.data.astype(np.float64), 1e-12))) * self.weights["idf"][columns]
+            start += counts.shape[1]
+            norm = np.sqrt(values @ values)
+            if norm > 0:
+                scores += (values / norm) @ self._coef_t[columns]
+        return scores
 
     def process(self, messages: List[Message]) -> List[Message]:
         if not self.weights or not messages:

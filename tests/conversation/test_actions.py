@@ -404,3 +404,12 @@ def test_a_message_that_reads_like_an_emergency_gets_the_numbers_first_and_its_a
     assert english["text"].startswith("Is a life in danger now? Call 113 (ambulance), 110 (fire) or 112 (police).")
     calm = Chat().say("kva kostar legevakta", "ask_price", ActionAnswer, [("ask_price", 0.9)])
     assert "113 (ambulanse)" not in calm["text"]
+
+
+def test_the_action_server_raises_the_alarm_itself_from_the_served_models_examples(kb_url):
+    """Rasa marks only dialogue acts; a question is checked here, with the search's own query vector."""
+    text = "ungen datt gjennom glasdøra og det pumpar ut blod frå armen, kva gjer eg"
+    msg = Chat().say(text, "ask_about", ActionAnswer, [("ask_about", 0.5)])  # no mark from Rasa
+    assert msg["text"].startswith("Står liv eller helse i fare no? Ring 113 (ambulanse)")
+    calm = Chat().say("kor lenge er legevakta open", "ask_hours", ActionAnswer, [("ask_hours", 0.8)])
+    assert "113 (ambulanse)" not in calm["text"]

@@ -138,3 +138,21 @@ def test_one_intent_is_not_enough_and_the_untrained_model_classifies_nothing(tmp
 def test_without_a_featuriser_it_says_what_is_missing(kari):
     with pytest.raises(ValueError, match="CountVectorsFeaturizer"):
         kari.classifier.process([Message(data={"text": "hei"})])
+
+
+def test_one_message_at_a_time_scores_exactly_as_the_training_matrix_does(kari):
+    """The per-message shortcut (issue 16) gives the probabilities of the training's tf-idf matrix."""
+    texts = [
+        "kva kostar barnehage",
+        "HEI HEI hei",
+        "telefonnummer til legevakta i kveld",
+        "qqq",
+        "når når når er det ope",
+    ]
+    messages = kari.classify(*texts)
+    model = kari.classifier
+    x = model._tfidf(model._counts(messages), model.weights["idf"])
+    scores = np.asarray(x @ model.weights["coef"].T) + model.weights["intercept"]
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(model.probabilities(messages), expected, rtol=1e-9, atol=1e-12)

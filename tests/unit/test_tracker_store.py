@@ -98,3 +98,22 @@ def test_long_conversations_load_a_bounded_history_with_every_slot(tmp_path):
     with sqlite3.connect(tmp_path / "t.db") as conn:
         users = conn.execute("SELECT count(*) FROM events WHERE type_name = 'user'").fetchone()[0]
     assert users >= 300
+
+
+def test_a_stored_conversation_reads_back_as_rasa_reads_it_and_an_unreadable_row_is_skipped(tmp_path, caplog):
+    from rasa.shared.core.events import deserialise_events
+
+    from kari.tracker_store import deserialise
+
+    tracker = DialogueStateTracker("citizen", DOMAIN.slots)
+    for i in range(3):
+        _turn(tracker, i)
+    tracker.update(SlotSet("topic", "barnehage"))
+    stored = [e.as_dict() for e in tracker.events]
+    assert deserialise(stored) == deserialise_events(stored)
+    assert deserialise(stored + [{"event": "no_such_event", "timestamp": 1.0}]) == deserialise_events(stored)
+    assert "unreadable_event type=no_such_event" in caplog.text
+    store = _store(tmp_path / "t.db")
+    asyncio.run(store.save(tracker))
+    back = asyncio.run(store.retrieve("citizen"))
+    assert list(back.events) == list(tracker.events) and back.get_slot("topic") == "barnehage"
