@@ -34,7 +34,7 @@ from kari.conversation.mentions import find_mention, resolve
 from kari.conversation.own_case import asks_about_own_case
 from kari.conversation.ranking import Decision, Priors, decide
 from kari.conversation.texts import dt, emergency_text, join_or, likely_emergency_text, option_title
-from kari.knowledge import search
+from kari.knowledge import search, vectors
 from kari.knowledge.check import PHONE_NUMBER
 from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
@@ -97,6 +97,8 @@ class Result:
 def run_turn(turn: Turn) -> Result:
     """The reply to one turn. Never raises: a broken knowledge base still gets a polite answer.
     A message that reads like an emergency gets the emergency numbers first, then its answer."""
+    if turn.action != "action_emergency" and turn.text.strip() and not turn.text.startswith("/"):
+        vectors.start_query(turn.text)  # the search and the emergency check need it: begin at once
     result = _run_turn(turn)
     if turn.action != "action_emergency" and result.say and (turn.alarm or neighbours.likely(turn.text)):
         result.say[0].text = f"{likely_emergency_text(turn.malform, turn.text)}\n\n{result.say[0].text}"

@@ -6,10 +6,10 @@ their text, so rebuilding the search index after a staff edit embeds only the pa
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -19,6 +19,9 @@ DIM = 384
 _lock = threading.Lock()
 _model = None
 _passages: dict[str, np.ndarray] = {}
+_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kari-embed")
+_pending: dict[str, Future] = {}  # question → its vector, done or under way
+_pending_lock = threading.Lock()
 
 
 def _get_model():  # type: ignore[no-untyped-def]
@@ -32,10 +35,25 @@ def _get_model():  # type: ignore[no-untyped-def]
         return _model
 
 
-@functools.lru_cache(maxsize=64)
+def start_query(text: str) -> Future:
+    """Begin embedding a citizen's question in the background; `query(text)` later gets the result.
+    A turn starts it first thing, so the sentence model (C code, without the GIL) runs while Python
+    links topics and reads the database. The last 64 are remembered: the answer search and the
+    emergency check of one turn ask for the same message's vector."""
+    with _pending_lock:
+        future = _pending.pop(text, None) or _worker.submit(_embed_query, text)
+        _pending[text] = future  # most recent last
+        while len(_pending) > 64:
+            _pending.pop(next(iter(_pending)))
+    return future
+
+
 def query(text: str) -> np.ndarray:
-    """The L2-normalised vector of a citizen's question (read-only). The last few are remembered: the
-    emergency check and the answer search of one turn ask for the same message's vector."""
+    """The L2-normalised vector of a citizen's question (read-only)."""
+    return start_query(text).result()
+
+
+def _embed_query(text: str) -> np.ndarray:
     model = _get_model()
     with _lock:  # the C engine is not documented as thread-safe
         vector = np.asarray(model.query(text or " "), dtype=np.float32)
