@@ -59,9 +59,9 @@ RASA_STAGES = [
 ACTION_STAGES = [
     ("action server, all CPU", 0, r"."),
     ("rasa-sdk: request JSON, Tracker, response", 1, r"^(?!.*run_turn).*rasa_sdk/"),
+    ("dense query vector (its own thread, started by the turn)", 1, r"_embed_query \(kari/knowledge/vectors\.py"),
     ("Kari's turn (run_turn)", 1, r"run_turn \(kari/conversation/turn\.py"),
     ("answer search (kari.knowledge.search)", 2, r"kari/knowledge/search\.py"),
-    ("dense query vector (vectors.query)", 3, r"query \(kari/knowledge/vectors\.py"),
     ("lexical tf-idf (scikit-learn transform)", 3, r"sklearn/"),
     ("ranking (kari.conversation.ranking)", 2, r"kari/conversation/ranking\.py"),
     ("topic linker (kari.knowledge.linker)", 2, r"kari/knowledge/linker\.py"),
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=40)
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--svg-dir", type=Path, default=REPO / "bench")
-    parser.add_argument("--write", type=Path, help="write the tables as Markdown to this file")
+    parser.add_argument("--write", type=Path, help="write the tables between the marks of this Markdown file")
     args = parser.parse_args(argv)
 
     base = REPO / "var" / "bench"
@@ -206,8 +206,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(text)
     if args.write:
-        args.write.write_text(text + "\n")
+        write_between_marks(args.write, text)
     return 0
+
+
+START, END = "<!-- measured: make bench-profile rewrites from here -->", "<!-- end of measured -->"
+
+
+def write_between_marks(path: Path, text: str) -> None:
+    """Put `text` between the marks in `path`, keeping the hand-written text around them."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    before, start, rest = old.partition(START)
+    after = rest.partition(END)[2] if start else ""
+    path.write_text(f"{before}{START}\n{text}\n{END}{after}" if start else f"{old}{START}\n{text}\n{END}\n")
 
 
 if __name__ == "__main__":

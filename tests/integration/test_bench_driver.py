@@ -58,3 +58,22 @@ def test_profile_stages_count_busy_samples_only():
     assert by_stage["Rasa server, all CPU"] == 5
     assert by_stage["Kari channel before the turn (kari_channel.handle)"] == 5
     assert by_stage["masking of personal data (privacy.mask_details)"] == 2
+
+
+def test_the_profile_rewrites_only_its_own_part_of_the_page(tmp_path):
+    page = tmp_path / "PROFILE.md"
+    page.write_text(f"# Cost\nwritten by hand\n{profile.START}\nold table\n{profile.END}\nhistory by hand\n")
+    profile.write_between_marks(page, "new table")
+    assert page.read_text() == f"# Cost\nwritten by hand\n{profile.START}\nnew table\n{profile.END}\nhistory by hand\n"
+    fresh = tmp_path / "new.md"
+    profile.write_between_marks(fresh, "first table")
+    assert "first table" in fresh.read_text() and profile.END in fresh.read_text()
+
+
+def test_the_benchmarks_options_are_checked_with_a_clear_message(capsys):
+    from bench.run import main
+
+    for bad in (["--levels", "20"], ["--levels", "0x5"], ["--rounds", "0"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(bad)
+        assert stopped.value.code == 2 and "error: argument" in capsys.readouterr().err
