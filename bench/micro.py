@@ -263,9 +263,51 @@ def classifier() -> dict[str, Any]:
     )
 
 
+def one_message_scores() -> dict[str, Any]:
+    import numpy as np
+    import scipy.sparse
+
+    from kari.nlu.linear_classifier import LinearIntentClassifier
+
+    rng = np.random.default_rng(16)
+    words, chars = 4_000, 25_849  # the trained model's 29,849 features: word counts, then character n-grams
+    model = LinearIntentClassifier({}, None, None)  # type: ignore[arg-type]  # scoring needs only the weights
+    model.weights = {"idf": rng.uniform(1, 8, words + chars), "coef": rng.normal(size=(24, words + chars))}
+    model._coef_t = np.ascontiguousarray(model.weights["coef"].T)
+    blocks = [
+        scipy.sparse.random(1, n, density=d, format="csr", random_state=16) * 3
+        for n, d in ((words, 0.002), (chars, 0.004))
+    ]
+    old = lambda: np.asarray(model._tfidf(blocks, model.weights["idf"]) @ model._coef_t)[0]  # noqa: E731
+    assert np.allclose(old(), model._scores(blocks))
+    return compare(
+        "intent scores of one message: sparse tf-idf matrix → its non-zero features (same numbers)",
+        lambda: [old() for _ in range(20)],
+        lambda: [model._scores(blocks) for _ in range(20)],
+        per=20,
+    )
+
+
+def event_types() -> dict[str, Any]:
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered, deserialise_events
+
+    from kari.tracker_store import deserialise
+
+    turn = [UserUttered("kva kostar sfo", {"name": "ask_price", "confidence": 0.9}), ActionExecuted("action_answer")]
+    turn += [BotUttered("Det kostar …"), SlotSet("topic", "sfo"), ActionExecuted("action_listen")]
+    stored = [e.as_dict() for e in turn * 8]  # a conversation of eight turns, as the store holds it
+    assert deserialise(stored) == deserialise_events(stored)
+    return compare(
+        "stored events → Rasa events: every Event subclass walked per event → type looked up once",
+        lambda: deserialise_events(stored),
+        lambda: deserialise(stored),
+    )
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kari-micro-"))
-    rows = [validator(), http_session(), selective_domain(), classifier(), knowledge_sessions(work)]
+    rows = [validator(), http_session(), selective_domain(), classifier(), one_message_scores(), event_types()]
+    rows.append(knowledge_sessions(work))
     rows += tracker_store(work)
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
