@@ -307,7 +307,7 @@ def event_types() -> dict[str, Any]:
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kari-micro-"))
     rows = [validator(), http_session(), selective_domain(), classifier(), one_message_scores(), event_types()]
-    rows.append(knowledge_sessions(work))
+    rows += [knowledge_sessions(work)]
     rows += tracker_store(work)
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)

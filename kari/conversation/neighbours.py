@@ -33,6 +33,11 @@ VECTORS_FILE = "examples.npz"
 COMPONENT = "EmergencyNeighbours"  # the component's folder in a model file: train_kari.nlu.alarm.EmergencyNeighbours8
 
 
+def citizens_words(text: str) -> bool:
+    """Is there something to compare? Not an empty message, nor a button's payload ("/ask_price…")."""
+    return bool(text.strip()) and not text.startswith("/")
+
+
 @dataclass(frozen=True)
 class Neighbours:
     vectors: np.ndarray  # (examples, 384) float32, L2-normalised
@@ -41,7 +46,7 @@ class Neighbours:
     needed: int = 3  # how many of them must be emergencies
 
     def likely(self, text: str) -> bool:
-        if not text.strip() or text.startswith("/"):  # a button's payload is not a citizen's words
+        if not citizens_words(text):
             return False
         similarity = self.vectors @ vectors.query(text)
         k = min(self.k, len(similarity))

@@ -97,7 +97,7 @@ class Result:
 def run_turn(turn: Turn) -> Result:
     """The reply to one turn. Never raises: a broken knowledge base still gets a polite answer.
     A message that reads like an emergency gets the emergency numbers first, then its answer."""
-    if turn.action != "action_emergency" and turn.text.strip() and not turn.text.startswith("/"):
+    if turn.action != "action_emergency" and neighbours.citizens_words(turn.text):
         vectors.start_query(turn.text)  # the search and the emergency check need it: begin at once
     result = _run_turn(turn)
     if turn.action != "action_emergency" and result.say and (turn.alarm or neighbours.likely(turn.text)):
