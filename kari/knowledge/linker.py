@@ -115,8 +115,8 @@ def _options(index: _Index, token: str) -> dict[str, bool]:
     if len(token) >= FUZZY_MIN_LEN and not (index.vocab.get(token) or index.vocab.get(exact)):
         for word, stems in index.vocab.items():
             # a typo of the stem counts only for stems that long too: "døgnet" (stem "dogn") is not "dogs"
-            by_stem = len(exact) >= FUZZY_MIN_LEN and within_one_edit(exact, word)
-            if len(word) >= FUZZY_MIN_LEN - 1 and (within_one_edit(token, word) or by_stem):
+            by_stem = len(exact) >= FUZZY_MIN_LEN and within_one_edit(exact, word, typo=True)
+            if len(word) >= FUZZY_MIN_LEN - 1 and (within_one_edit(token, word, typo=True) or by_stem):
                 for s in stems:
                     found.setdefault(s, True)
     return found

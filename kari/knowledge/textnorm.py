@@ -37,8 +37,24 @@ def stem(token: str) -> str:
     return token
 
 
-def within_one_edit(a: str, b: str) -> bool:
-    """True when a and b differ by at most one insertion, deletion, substitution or swap."""
+# Neighbouring keys of a Norwegian keyboard, on folded text (ø → o, æ → ae, å → a).
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEAR = {(r[i], r[j]) for r in _ROWS for i in range(len(r)) for j in (i - 1, i + 1) if 0 <= j < len(r)} | {
+    (u, d) for up, down in zip(_ROWS, _ROWS[1:]) for i, u in enumerate(up) for d in down[max(0, i - 1) : i + 1]
+}
+_NEAR |= {(b, a) for a, b in _NEAR}
+_VOWELS = set("aeiouy")
+
+
+def slip(a: str, b: str) -> bool:
+    """Could typing one letter for the other be a typo: neighbouring keys, or two vowels (spelling)?"""
+    return (a, b) in _NEAR or (a in _VOWELS and b in _VOWELS)
+
+
+def within_one_edit(a: str, b: str, *, typo: bool = False) -> bool:
+    """True when a and b differ by at most one insertion, deletion, substitution or swap. With
+    `typo`, a substitution counts only when it is a likely slip (`slip`): "feber" is not a typo
+    of "feier" (b and i are far apart), "barnehsge" is one of "barnehage"."""
     if a == b:
         return True
     la, lb = len(a), len(b)
@@ -47,7 +63,7 @@ def within_one_edit(a: str, b: str) -> bool:
     if la == lb:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
-            return True
+            return not typo or slip(a[diff[0]], b[diff[0]])
         return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
     if la > lb:
         a, b = b, a

