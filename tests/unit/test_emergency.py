@@ -90,3 +90,40 @@ def test_the_reply_starts_with_the_number(malform):
 def test_english_gets_english_too():
     text = emergency_text(detect("my husband is not breathing").categories, "nb", "my husband is not breathing")
     assert text.startswith("Call 113 now") and "Ring 113 nå" in text
+
+
+# Learnt from the w8 dev set (tests/answers/dev/w8.yml); phrased anew here, so the patterns are held
+# to the situation, not to w8's sentences.
+@pytest.mark.parametrize(
+    "text,number",
+    [
+        ("finn ikkje veslejenta, ho var på leikeplassen for litt sidan", "112"),  # a missing child
+        ("vi finner ikke datteren vår, hun skulle vært hjemme for lenge siden", "112"),
+        ("garasjen tok fyr og det spreier seg", "110"),
+        ("bestemor ramla i trappa og rørar seg ikkje", "113"),
+        ("ein mann dreg ei jente inn i ein bil og ho skrik om hjelp", "112"),
+        ("båten søkk, vi er tre om bord", "112"),  # the rescue centre through 112 fits too
+        ("han fekk eit anfall og har skum rundt munnen", "113"),
+    ],
+)
+def test_situations_w8_taught(text, number):
+    alarm = detect(text)
+    assert alarm is not None and number in alarm.numbers, (text, alarm)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "far hadde hjartestans for tre år sidan, kva rehabilitering finst",  # a history
+        "låven til naboen brann ned i oktober, kven ryddar tomta",
+        "eg druknar i lekser, har biblioteket leksehjelp",  # figures of speech
+        "fekk nesten hjarteinfarkt av straumrekninga",
+        "how often should the chimney be swept so it doesnt catch fire",
+    ],
+)
+def test_a_history_or_a_figure_of_speech_is_no_alarm(text):
+    assert detect(text) is None
+
+
+def test_a_history_does_not_hide_an_emergency_told_after_it():
+    assert detect("mor hadde hjartestans i fjor, no pustar ho ikkje").numbers[0] == "113"
