@@ -31,6 +31,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": "Det veit eg dessverre ikkje sikkert.",
         "who_knows": "Spørsmål om {name}? Ring {phone}.",
         "own_case": "Saka di kan eg ikkje sjå, og eg kan ikkje ta kontakt med deg – det kan berre ein sakshandsamar.",
+        "why_partnership": "{project} er ein del av samarbeidet med {partner}, og kvifor kommunen er med der, "
+        "står her:",
         "elsewhere": "Eg kjenner berre til tenestene til Ålesund kommune, så om {place} bør du spørje "
         "{place} kommune. Gjeld det Ålesund, kan du ringje {phone} eller skrive til {email}.",
         "out_of_scope": "Det kan eg dessverre ikkje hjelpe med – eg kjenner berre til tenestene og "
@@ -61,6 +63,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": "Det vet jeg dessverre ikke sikkert.",
         "who_knows": "Spørsmål om {name}? Ring {phone}.",
         "own_case": "Saken din kan jeg ikke se, og jeg kan ikke ta kontakt med deg – det kan bare en saksbehandler.",
+        "why_partnership": "{project} er en del av samarbeidet med {partner}, og hvorfor kommunen er med der, "
+        "står her:",
         "elsewhere": "Jeg kjenner bare til tjenestene til Ålesund kommune, så om {place} bør du spørre "
         "{place} kommune. Gjelder det Ålesund, kan du ringe {phone} eller skrive til {email}.",
         "out_of_scope": "Det kan jeg dessverre ikke hjelpe med – jeg kjenner bare til tjenestene og "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -40,6 +41,7 @@ from kari.knowledge.db import session_scope
 from kari.knowledge.kinds import ASPECT_OF_INTENT, BY_ASPECT
 from kari.knowledge.linker import link
 from kari.knowledge.models import Topic
+from kari.knowledge.textnorm import fold, tokens
 from kari.knowledge.texts import EMAIL, PHONE, TEXTS, t
 
 log = logging.getLogger(__name__)
@@ -214,6 +216,26 @@ def _linked(session: Session, text: str) -> dict[str, float]:
     return {c.key: min(1.0, c.score) * (0.25 if c.kind == "municipality" else 1.0) for c in top}
 
 
+# "og sfo?", "hva med kulturskolen?", "what about parking": the previous question, about another topic.
+_ELLIPSIS = re.compile(r"^\W*(?:og|enn|men|also|and|(?:kva|hva|ka|what|how) (?:med|about))\b(?: for| om)?")
+ELLIPSIS_WORDS = 5  # a longer message says what it asks itself
+
+
+def _carried_kind(turn: Turn, index: search.Index, linked: dict[str, float]) -> Sequence[tuple[str, float]]:
+    """The kind of question of Kari's previous answer, for a short follow-up that names another topic
+    and asks nothing of its own ("korleis søkjer eg barnehageplass" … "og sfo?" asks how to apply for
+    SFO); () otherwise. The NLU reads "og sfo?" alone and cannot know."""
+    folded = fold(turn.text)
+    opener = _ELLIPSIS.match(folded)
+    if not linked or opener is None or len(tokens(turn.text)) > ELLIPSIS_WORDS:
+        return ()
+    rest = set(search.normalise(folded[opener.end() :]).split())
+    note = previous_note(turn.events)
+    if rest & index.all_cues or note is None or not note.aspect or note.topic in linked:
+        return ()
+    return ((BY_ASPECT[note.aspect].intent, 1.0),)
+
+
 OUT_OF_SCOPE_AT = 0.8  # the NLU this sure a message is not about the municipality, and it names no topic
 
 
@@ -246,14 +268,34 @@ def answer(turn: Turn, session: Session) -> Result:
         return Result(
             [Say(dt(turn.malform, "elsewhere", place=place, phone=PHONE, email=EMAIL), note=Note(failed=True))]
         )
-    decision: Decision = decide(index, turn.text, Priors(turn.kinds, linked, turn.topic))
+    kinds = _carried_kind(turn, index, linked) or turn.kinds
+    decision: Decision = decide(index, turn.text, Priors(kinds, linked, turn.topic))
     if asks_about_own_case(turn.text):  # "er søknaden min motteken?": say who can look it up
         return _own_case(turn, session, index, decision, linked)
     if decision.kind == "answer":
         return _answered(index, decision.passages[0], turn.malform)
     if decision.kind == "choose":
         return _choose(turn, session, decision.passages)
-    return _unknown(turn, session, decision.topic)
+    return _why_partnership(turn, session, index, decision.topic) or _unknown(turn, session, decision.topic)
+
+
+def _why_partnership(turn: Turn, session: Session, index: search.Index, topic: str | None) -> Result | None:
+    """ "Kvifor er kommunen med på det?" about a project: projects have no reason of their own in the
+    knowledge base, their partnership has one. Say whose project it is and give that reason."""
+    if topic is None or ASPECT_OF_INTENT.get(turn.intent or "") != "why":
+        return None
+    project = session.execute(select(Topic).where(Topic.key == topic)).scalar_one_or_none()
+    if project is None or project.kind != "project" or project.partner is None:
+        return None
+    passage = _passage(index, project.partner.key, "why")
+    if passage is None:
+        return None
+    m = turn.malform
+    result = _answered(index, passage, m)
+    lead = dt(m, "why_partnership", project=project.name(m), partner=project.partner.name(m))
+    result.say[0].text = f"{lead} {result.say[0].text}"
+    result.topic = topic  # the conversation is still about the project
+    return result
 
 
 def _own_case(

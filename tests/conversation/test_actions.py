@@ -133,6 +133,30 @@ def test_a_new_topic_replaces_the_old_one(kb_url):
     assert chat.say("når er fristen?", "ask_deadline", ActionAnswer)["text"] == expected
 
 
+def test_and_another_topic_asks_the_same_kind_of_question(kb_url):
+    """"og sfo?" after how to apply for kindergarten asks how to apply for SFO, whatever the NLU read
+    into two words; a follow-up that asks something itself keeps its own kind."""
+    chat = Chat()
+    chat.say("korleis søkjer eg barnehageplass", "ask_apply", ActionAnswer)
+    reply = chat.say("og sfo?", "ask_about", ActionAnswer, ranking=[("ask_about", 0.6), ("ask_price", 0.2)])
+    assert stored_answer("sfo", "apply", "nn") in reply["text"]
+    chat = Chat("nb")
+    chat.say("hva koster barnehage", "ask_price", ActionAnswer)
+    assert stored_answer("sfo", "price", "nb") in chat.say("hva med sfo?", "ask_about", ActionAnswer)["text"]
+    own = chat.say("og hvordan søker jeg sfo?", "ask_apply", ActionAnswer, ranking=[("ask_apply", 0.9)])
+    assert stored_answer("sfo", "apply", "nb") in own["text"]
+
+
+def test_why_about_a_project_gives_its_partnerships_reason(kb_url):
+    """Projects have no reason of their own in the knowledge base; their partnership has one."""
+    chat = Chat()
+    chat.say("kva er lær kidsa koding", "ask_about", ActionAnswer)
+    reply = chat.say("og kvifor er kommunen med på det?", "ask_why", ActionAnswer, ranking=[("ask_why", 0.9)])
+    assert reply["text"].startswith("Lær kidsa koding er ein del av samarbeidet med NTNU")
+    assert stored_answer("ntnu", "why", "nn").split("\n")[0] in reply["text"]
+    assert chat.slots["topic"] == "laer-kidsa-koding"  # the conversation stays on the project
+
+
 def test_ordinal_mentions_resolve_against_the_last_list(kb_url):
     chat = Chat()
     listing = chat.say("kva prosjekt har NTNU?", "ask_projects", ActionAnswer)["text"]
