@@ -35,7 +35,9 @@ EMERGENCY = "emergency"
 class EmergencyNeighbours(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"neighbours": 5, "emergencies_among_them": 3}
+        # 4 of the 7 nearest: chosen on the dev answer set after the seventh session's 260 new examples
+        # (dev emergencies 100 %, calm 92.2 %; 3 of 5 gave 100 % and 88.9 %)
+        return {"neighbours": 7, "emergencies_among_them": 4}
 
     def __init__(
         self,
@@ -61,7 +63,7 @@ class EmergencyNeighbours(GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        k, needed = int(config.get("neighbours", 5)), int(config.get("emergencies_among_them", 3))
+        k, needed = int(config.get("neighbours", 7)), int(config.get("emergencies_among_them", 4))
         if not 1 <= needed <= k:
             raise ValueError("EmergencyNeighbours: need 1 <= emergencies_among_them <= neighbours")
 

@@ -76,7 +76,7 @@ def test_the_stored_model_is_plain_arrays_and_loads_the_same(trained):
             assert stored["is_emergency"].sum() > 100 and stored["vectors"].dtype == np.float16
     text = "ungen datt gjennom glasdøra og det pumpar ut blod"
     assert fresh.neighbours.likely(text) and loaded.neighbours.likely(text)
-    assert (loaded.neighbours.k, loaded.neighbours.needed) == (5, 3)
+    assert (loaded.neighbours.k, loaded.neighbours.needed) == (7, 4)
 
 
 def _model_file(storage, path):
