@@ -134,7 +134,7 @@ def test_a_new_topic_replaces_the_old_one(kb_url):
 
 
 def test_and_another_topic_asks_the_same_kind_of_question(kb_url):
-    """"og sfo?" after how to apply for kindergarten asks how to apply for SFO, whatever the NLU read
+    """ "og sfo?" after how to apply for kindergarten asks how to apply for SFO, whatever the NLU read
     into two words; a follow-up that asks something itself keeps its own kind."""
     chat = Chat()
     chat.say("korleis søkjer eg barnehageplass", "ask_apply", ActionAnswer)
