@@ -268,8 +268,12 @@ def answer(turn: Turn, session: Session) -> Result:
         return Result(
             [Say(dt(turn.malform, "elsewhere", place=place, phone=PHONE, email=EMAIL), note=Note(failed=True))]
         )
-    kinds = _carried_kind(turn, index, linked) or turn.kinds
-    decision: Decision = decide(index, turn.text, Priors(kinds, linked, turn.topic))
+    carried = _carried_kind(turn, index, linked)
+    if carried:  # "og sfo?": the same question about SFO, when SFO has an answer to it
+        same = _passage(index, max(linked, key=lambda k: linked[k]), ASPECT_OF_INTENT[carried[0][0]])
+        if same is not None:
+            return _answered(index, same, turn.malform)
+    decision: Decision = decide(index, turn.text, Priors(carried or turn.kinds, linked, turn.topic))
     if asks_about_own_case(turn.text):  # "er søknaden min motteken?": say who can look it up
         return _own_case(turn, session, index, decision, linked)
     if decision.kind == "answer":
