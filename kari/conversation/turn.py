@@ -221,19 +221,19 @@ _ELLIPSIS = re.compile(r"^\W*(?:og|enn|men|also|and|(?:kva|hva|ka|what|how) (?:m
 ELLIPSIS_WORDS = 5  # a longer message says what it asks itself
 
 
-def _carried_kind(turn: Turn, index: search.Index, linked: dict[str, float]) -> Sequence[tuple[str, float]]:
+def _carried_aspect(turn: Turn, index: search.Index, linked: dict[str, float]) -> str | None:
     """The kind of question of Kari's previous answer, for a short follow-up that names another topic
     and asks nothing of its own ("korleis søkjer eg barnehageplass" … "og sfo?" asks how to apply for
-    SFO); () otherwise. The NLU reads "og sfo?" alone and cannot know."""
+    SFO); None otherwise. The NLU reads "og sfo?" alone and cannot know."""
     folded = fold(turn.text)
     opener = _ELLIPSIS.match(folded)
     if not linked or opener is None or len(tokens(turn.text)) > ELLIPSIS_WORDS:
-        return ()
+        return None
     rest = set(search.normalise(folded[opener.end() :]).split())
     note = previous_note(turn.events)
-    if rest & index.all_cues or note is None or not note.aspect or note.topic in linked:
-        return ()
-    return ((BY_ASPECT[note.aspect].intent, 1.0),)
+    if rest & index.all_cues or note is None or note.topic in linked:
+        return None
+    return note.aspect
 
 
 OUT_OF_SCOPE_AT = 0.8  # the NLU this sure a message is not about the municipality, and it names no topic
@@ -268,12 +268,13 @@ def answer(turn: Turn, session: Session) -> Result:
         return Result(
             [Say(dt(turn.malform, "elsewhere", place=place, phone=PHONE, email=EMAIL), note=Note(failed=True))]
         )
-    carried = _carried_kind(turn, index, linked)
+    carried = _carried_aspect(turn, index, linked)
     if carried:  # "og sfo?": the same question about SFO, when SFO has an answer to it
-        same = _passage(index, max(linked, key=lambda k: linked[k]), ASPECT_OF_INTENT[carried[0][0]])
+        same = _passage(index, max(linked, key=lambda k: linked[k]), carried)
         if same is not None:
             return _answered(index, same, turn.malform)
-    decision: Decision = decide(index, turn.text, Priors(carried or turn.kinds, linked, turn.topic))
+    kinds = ((BY_ASPECT[carried].intent, 1.0),) if carried else turn.kinds
+    decision: Decision = decide(index, turn.text, Priors(kinds, linked, turn.topic))
     if asks_about_own_case(turn.text):  # "er søknaden min motteken?": say who can look it up
         return _own_case(turn, session, index, decision, linked)
     if decision.kind == "answer":
