@@ -107,6 +107,9 @@ class Stack:
         # OpenBLAS's threads spin after each numpy product and took the cores the sentence model's own
         # threads needed: one message cost 83 ms instead of 50 (bench/PROFILE.md). Kari's products are small.
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # The sentence model's OpenMP threads spin after each embedding too, by default, taking the CPU
+        # Rasa needs under load; sleeping instead gave 1.4x the messages/s at 20 citizens (issue 16).
+        env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env["RASA_TELEMETRY_ENABLED"] = "false"  # no telemetry or error reports leave the machine
         return env

@@ -161,11 +161,30 @@ class KariTrackerStore(SQLTrackerStore):
 
     def _retrieve_sync(self, sender_id: Text, all_sessions: bool) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
-            rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
-            events = [json.loads(row.data) for row in rows]
+            rows = session.execute(self._events(sender_id, all_sessions, self.table.c.data)).all()
+        events = [json.loads(data) for (data,) in rows]
         if self.domain and events:
             return DialogueStateTracker.from_events(sender_id, deserialise(events), self.domain.slots)
         return None
+
+    @property
+    def table(self) -> sa.Table:
+        return self.SQLEvent.__table__
+
+    def _events(self, sender_id: Text, all_sessions: bool, *columns: Any) -> Any:
+        """Rasa's `_event_query` as a plain SELECT of `columns`: a sender's events (of the current
+        session only, unless `all_sessions`) in the order stored. Reading the JSON column alone, not
+        ORM objects, halves the store's time per turn (issue 16)."""
+        table = self.table
+        query = sa.select(*columns).where(table.c.sender_id == sender_id)
+        if not all_sessions:
+            start = (
+                sa.select(sa.func.max(table.c.timestamp))
+                .where(table.c.sender_id == sender_id, table.c.type_name == SessionStarted.type_name)
+                .scalar_subquery()
+            )
+            query = query.where(sa.or_(table.c.timestamp >= start, start.is_(None)))
+        return query.order_by(table.c.id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
@@ -173,27 +192,25 @@ class KariTrackerStore(SQLTrackerStore):
 
     def _save_sync(self, tracker: DialogueStateTracker) -> None:
         with self.session_scope() as session:
-            stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-            new = list(tracker.events)[stored:]
-            for event in new:
-                self._add(session, tracker.sender_id, event.as_dict())
+            counted = self._events(tracker.sender_id, False, sa.func.count()).order_by(None)
+            stored = session.execute(counted).scalar_one()
+            new = [event.as_dict() for event in list(tracker.events)[stored:]]
             if stored + len(new) > self.max_session_events:
-                for data in self.carried_over(tracker):
-                    self._add(session, tracker.sender_id, data)
+                new += self.carried_over(tracker)
+            if new:  # one INSERT of many rows, without building ORM objects
+                session.execute(self.table.insert(), [self._row(tracker.sender_id, data) for data in new])
             session.commit()
 
-    def _add(self, session: Any, sender_id: Text, data: Dict[str, Any]) -> None:
-        intent = data.get("parse_data", {}).get("intent", {}).get("name")
-        session.add(
-            self.SQLEvent(
-                sender_id=sender_id,
-                type_name=data["event"],
-                timestamp=data.get("timestamp"),
-                intent_name=intent,
-                action_name=data.get("name"),
-                data=json.dumps(data),
-            )
-        )
+    @staticmethod
+    def _row(sender_id: Text, data: Dict[str, Any]) -> Dict[str, Any]:
+        return {
+            "sender_id": sender_id,
+            "type_name": data["event"],
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     @staticmethod
     def carried_over(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:

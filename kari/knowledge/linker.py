@@ -21,6 +21,7 @@ from kari.knowledge.versioned import PerContentVersion
 
 FUZZY_MIN_LEN = 5
 FUZZY_PENALTY = 0.5
+OPTIONS_CACHE_SIZE = 50_000  # tokens
 # A candidate wins outright when it beats the runner-up by at least this much.
 CLEAR_MARGIN = 0.5
 
@@ -69,6 +70,9 @@ class _Index:
     topics: dict[str, tuple[str, str, str]]  # key → (kind, name_nn, name_nb)
     by_first: dict[str, list[tuple[tuple[str, ...], str, str]]]  # first stem → (stems, key, phrase)
     vocab: dict[str, set[str]]  # surface token or stem → stems
+    # token → `_options`: finding a typo's stems compares it with the whole vocabulary (a millisecond a
+    # message); citizens' words repeat, and the index is rebuilt, cache and all, when the content changes
+    known_options: dict[str, dict[str, bool]] = field(default_factory=dict)
 
 
 def _phrase_stems(text: str) -> tuple[str, ...]:
@@ -122,9 +126,18 @@ def _options(index: _Index, token: str) -> dict[str, bool]:
     return found
 
 
+def _cached_options(index: _Index, token: str) -> dict[str, bool]:
+    found = index.known_options.get(token)
+    if found is None:
+        if len(index.known_options) >= OPTIONS_CACHE_SIZE:
+            index.known_options.clear()
+        found = index.known_options[token] = _options(index, token)
+    return found
+
+
 def _match(index: _Index, text: str) -> list[Candidate]:
     words = tokens(text)
-    options = [_options(index, w) for w in words]
+    options = [_cached_options(index, w) for w in words]
     matches: list[tuple[int, int, str, float, str]] = []  # start, end, key, score, phrase
     for i, opts in enumerate(options):
         for s, fuzzy0 in opts.items():
