@@ -62,7 +62,7 @@ ACTION_STAGES = [
     ("dense query vector (its own thread, started by the turn)", 1, r"_embed_query \(kari/knowledge/vectors\.py"),
     ("Kari's turn (run_turn)", 1, r"run_turn \(kari/conversation/turn\.py"),
     ("answer search (kari.knowledge.search)", 2, r"kari/knowledge/search\.py"),
-    ("lexical tf-idf (scikit-learn transform)", 3, r"sklearn/"),
+    ("lexical tf-idf (_Lexical.similarity)", 3, r"similarity \(kari/knowledge/search\.py"),
     ("ranking (kari.conversation.ranking)", 2, r"kari/conversation/ranking\.py"),
     ("topic linker (kari.knowledge.linker)", 2, r"kari/knowledge/linker\.py"),
     ("emergency neighbours (kari.conversation.neighbours)", 2, r"kari/conversation/neighbours\.py"),

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from kari.knowledge.models import Meta
 
 T = TypeVar("T")
+# Read twice every turn (linker and search): the statement is built once.
+CONTENT_VERSION = select(Meta.content_version).where(Meta.id == 1)
 
 
 class PerContentVersion(Generic[T]):
@@ -24,7 +26,7 @@ class PerContentVersion(Generic[T]):
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> T:
-        version = session.execute(select(Meta.content_version).where(Meta.id == 1)).scalar()
+        version = session.execute(CONTENT_VERSION).scalar()
         url = str(session.get_bind().url)
         with self._lock:
             cached = self._cache.get(url)
