@@ -141,7 +141,7 @@ def tracker_store(work: Path) -> list[dict[str, Any]]:
     from rasa.shared.core.trackers import DialogueStateTracker
 
     from kari.stack import REPO
-    from kari.tracker_store import KariTrackerStore
+    from kari.tracker_store import KariTrackerStore, deserialise
 
     class Before(KariTrackerStore):
         @staticmethod
@@ -167,6 +167,41 @@ def tracker_store(work: Path) -> list[dict[str, Any]]:
         tracker = asyncio.run(store.retrieve(sender))
         turn(tracker, i)
         asyncio.run(store.save(tracker))
+
+    class OrmRows(KariTrackerStore):
+        """The seventh session's store: events read and written as ORM objects."""
+
+        def _retrieve_sync(self, sender_id: str, all_sessions: bool) -> Any:
+            with self.session_scope() as session:
+                rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
+                events = [json.loads(row.data) for row in rows]
+            return DialogueStateTracker.from_events(sender_id, deserialise(events), self.domain.slots)
+
+        def _save_sync(self, tracker: DialogueStateTracker) -> None:
+            with self.session_scope() as session:
+                stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+                for event in list(tracker.events)[stored:]:
+                    session.add(self.SQLEvent(**self._row(tracker.sender_id, event.as_dict())))
+                session.commit()
+
+    rows_stores = {}
+    for key, cls in (("old", OrmRows), ("new", KariTrackerStore)):
+        store = cls(domain=domain, host=f"sqlite:///{work / (key + '-rows.db')}")
+        start = DialogueStateTracker.from_events("ten", [ActionExecuted("action_listen")], domain.slots)
+        asyncio.run(store.save(start))
+        for i in range(10):
+            one_turn(store, "ten", i)
+        rows_stores[key] = store
+    read = {key: asyncio.run(store.retrieve("ten")) for key, store in rows_stores.items()}
+    assert read["old"].events == read["new"].events
+    rows.append(
+        compare(
+            "tracker store read + write, turn 10: ORM objects → plain rows (eighth session)",
+            lambda: [one_turn(rows_stores["old"], "ten", 10) for _ in range(5)],
+            lambda: [one_turn(rows_stores["new"], "ten", 10) for _ in range(5)],
+            per=5,
+        )
+    )
 
     stores = {}
     for key, cls in (("old", Before), ("new", KariTrackerStore)):
@@ -304,10 +339,39 @@ def event_types() -> dict[str, Any]:
     )
 
 
+def lexical_similarity() -> dict[str, Any]:
+    """tf-idf of one message against every passage: scikit-learn's transform and a sparse product →
+    the search's own sum over the message's features (same numbers)."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kari.evaluation.answers import SETS, load
+    from kari.knowledge.search import _Lexical, normalise
+
+    texts = [turn.text for case in load(SETS["dev"]) for turn in case.turns]
+    docs, messages = [normalise(t) for t in texts[:300]], [normalise(t) for t in texts[300:400]]
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    words = TfidfVectorizer(analyzer="word", token_pattern=r"[0-9a-z]+", sublinear_tf=True)
+    char_matrix, word_matrix = chars.fit_transform(docs), words.fit_transform(docs)
+
+    def old(folded: str) -> np.ndarray:
+        by_chars = (char_matrix @ chars.transform([folded]).T).toarray().ravel()
+        return 0.5 * by_chars + 0.5 * (word_matrix @ words.transform([folded]).T).toarray().ravel()
+
+    new = _Lexical(docs)
+    assert all(np.allclose(old(m), new.similarity(m)) for m in messages)
+    return compare(
+        "lexical similarity of one message: scikit-learn transform → the search's own (eighth session)",
+        lambda: [old(m) for m in messages],
+        lambda: [new.similarity(m) for m in messages],
+        per=len(messages),
+    )
+
+
 def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="kari-micro-"))
     rows = [validator(), http_session(), selective_domain(), classifier(), one_message_scores(), event_types()]
-    rows += [knowledge_sessions(work)]
+    rows += [knowledge_sessions(work), lexical_similarity()]
     rows += tracker_store(work)
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
