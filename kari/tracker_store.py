@@ -34,7 +34,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 logger = logging.getLogger(__name__)
 
 DEFAULT_BUSY_TIMEOUT = 2.0
-DEFAULT_MAX_SESSION_EVENTS = 120
+DEFAULT_MAX_SESSION_EVENTS = 60  # about ten turns: turn 300 costs what turn 10 does (issue 16)
 INDEXES = {
     "ix_events_sender_type_time": ("sender_id", "type_name", "timestamp"),
     "ix_events_sender_time": ("sender_id", "timestamp"),
