@@ -216,6 +216,10 @@ def _linked(session: Session, text: str) -> dict[str, float]:
     return {c.key: min(1.0, c.score) * (0.25 if c.kind == "municipality" else 1.0) for c in top}
 
 
+def _surest(linked: dict[str, float]) -> str:
+    return max(linked, key=lambda k: linked[k])
+
+
 # "og sfo?", "hva med kulturskolen?", "what about parking": the previous question, about another topic.
 _ELLIPSIS = re.compile(r"^\W*(?:og|enn|men|also|and|(?:kva|hva|ka|what|how) (?:med|about))\b(?: for| om)?")
 ELLIPSIS_WORDS = 5  # a longer message says what it asks itself
@@ -270,7 +274,7 @@ def answer(turn: Turn, session: Session) -> Result:
         )
     carried = _carried_aspect(turn, index, linked)
     if carried:  # "og sfo?": the same question about SFO, when SFO has an answer to it
-        same = _passage(index, max(linked, key=lambda k: linked[k]), carried)
+        same = _passage(index, _surest(linked), carried)
         if same is not None:
             return _answered(index, same, turn.malform)
     kinds = ((BY_ASPECT[carried].intent, 1.0),) if carried else turn.kinds
@@ -310,7 +314,7 @@ def _own_case(
     answers what the message also asks ("ring meg …, kva kostar barnehage?")."""
     m = turn.malform
     answered = _answered(index, decision.passages[0], m) if decision.kind == "answer" else None
-    topic = answered.topic if answered else max(linked, key=lambda k: linked[k]) if linked else turn.topic
+    topic = answered.topic if answered else _surest(linked) if linked else turn.topic
     notice = f"{dt(m, 'own_case')} {handover_text(session, topic, m, desk=False)}"
     if answered is None:
         return Result([Say(notice, note=Note(topic=topic))], topic=topic)

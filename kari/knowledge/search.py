@@ -74,19 +74,20 @@ class _Lexical:
     """tf-idf of character n-grams and of words, averaged: cosine of a text to every document."""
 
     def __init__(self, docs: list[str]) -> None:
-        self.kinds = []
+        self.documents = len(docs)
+        self.vectorisers = []  # (analyser, vocabulary, idf, feature → its weight in each document)
         for vectorizer in (
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True),
             TfidfVectorizer(analyzer="word", token_pattern=r"[0-9a-z]+", sublinear_tf=True),
         ):
-            by_feature = vectorizer.fit_transform(docs).T.tocsr()  # feature → its weight in each document
-            self.kinds.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, by_feature))
+            by_feature = vectorizer.fit_transform(docs).T.tocsr()
+            self.vectorisers.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, by_feature))
 
     def similarity(self, folded: str) -> np.ndarray:
         """What `TfidfVectorizer.transform` and a product give, for one text without scikit-learn's
         checks and sparse matrices around it: a third of the action server's search time (issue 16)."""
-        total = np.zeros(self.kinds[0][3].shape[1])
-        for analyse, vocabulary, idf, by_feature in self.kinds:
+        total = np.zeros(self.documents)
+        for analyse, vocabulary, idf, by_feature in self.vectorisers:
             counts = Counter(vocabulary[f] for f in analyse(folded) if f in vocabulary)
             if counts:
                 ids = np.fromiter(counts, dtype=np.intp, count=len(counts))

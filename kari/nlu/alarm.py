@@ -63,7 +63,8 @@ class EmergencyNeighbours(GraphComponent):
 
     @classmethod
     def validate_config(cls, config: Dict[Text, Any]) -> None:
-        k, needed = int(config.get("neighbours", 7)), int(config.get("emergencies_among_them", 4))
+        config = {**cls.get_default_config(), **config}
+        k, needed = int(config["neighbours"]), int(config["emergencies_among_them"])
         if not 1 <= needed <= k:
             raise ValueError("EmergencyNeighbours: need 1 <= emergencies_among_them <= neighbours")
 
