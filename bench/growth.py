@@ -12,6 +12,7 @@ stored conversations (copies of real ones, made through the API) are added while
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import tempfile
 import time
@@ -112,6 +113,7 @@ def measure(base: Path = REPO / "var" / "bench") -> dict[str, Any]:
         out["turn320_p50_ms_full_store"] = round(statistics.median(long_again) * 1000, 1)
     finally:
         stack.stop()
+    shutil.rmtree(var)  # 10,000 conversations (~200 MB): kept only when the measurement failed
     return out
 
 

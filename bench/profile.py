@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -193,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rasa = busy(parse_raw(var / "rasa.txt"))
     actions = busy(parse_raw(var / "actions.txt"))
+    shutil.rmtree(var)  # databases, logs and py-spy's raw samples: kept only when the run failed
     text = "\n\n".join(
         [
             header,

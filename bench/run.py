@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -186,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         bot.stop()
         stack.stop()
+    shutil.rmtree(var)  # its databases and logs: kept only when the run failed
     if not args.no_growth:
         results["growth"] = growth.measure(REPO / "var" / "bench")
     results["load_after"] = processes.load()
