@@ -30,10 +30,13 @@ help:
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+# .venv/bin/rasa is Rasa's own command line with this project's test data for `rasa test`
+# (kari/rasa_command.py); pip writes Rasa's plain one, so it is replaced after every install.
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt scripts/rasa_entry.py
 	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 was not found; install it (pyenv install 3.10.13) and run make again." >&2; exit 1; }
 	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	@{ echo "#!$(abspath $(PY))"; cat scripts/rasa_entry.py; } > $(RASA) && chmod +x $(RASA)
 	@touch $@
 
 system:

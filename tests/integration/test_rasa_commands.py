@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kari.evaluation.nlu import load_examples
 from kari.stack import REPO, VENV_BIN, latest_model
 from tests.support.own_stack import knowledge_env
 
@@ -48,6 +49,26 @@ def test_rasa_test_checks_the_written_standard_and_fails_with_a_non_zero_exit(tm
     assert "malform: nb" in failed.stderr + failed.stdout  # the story that failed, in Rasa's own words
 
 
+def test_plain_rasa_test_reports_the_projects_own_tests_and_their_verdict(tmp_path):
+    import yaml
+
+    stories = sum(len(yaml.safe_load(p.read_text())["stories"]) for p in (REPO / "tests/stories").glob("test_*.yml"))
+    passed = rasa("test", "--out", str(tmp_path / "out"))  # --out only keeps results/ of the developer's run
+    log = passed.stdout + passed.stderr
+    assert passed.returncode == 0, log[-3000:]
+    assert f"Evaluating {stories} stories" in log  # the project's, not Rasa's samples in .venv/
+    held_out = len(load_examples(REPO / "tests/nlu_holdout"))  # both files, merged as Rasa merges them
+    assert f"Only considering those {held_out} examples" in log  # the held-out set, not data/
+    assert "Intent macro-F1 on the held-out set: nb 0.9" in log and ", nn 0.9" in log
+
+    wrong = tmp_path / "wrong" / "test_story.yml"
+    wrong.parent.mkdir()
+    wrong.write_text(STORY.format(standard="nb"), encoding="utf-8")
+    failed = rasa("test", "--stories", str(wrong.parent), "--out", str(tmp_path / "out2"))
+    assert failed.returncode == 1
+    assert "FAILED: 1 test stories failed" in failed.stderr
+
+
 def test_rasa_train_writes_the_model_kari_runs(tmp_path):
     models = tmp_path / "models"
     trained = rasa("train", "--out", str(models))
@@ -57,7 +78,7 @@ def test_rasa_train_writes_the_model_kari_runs(tmp_path):
 
 
 @pytest.mark.stack
-def test_kari_shell_masks_personal_data_like_the_channel(tmp_path):
+def test_rasa_shell_masks_personal_data_like_the_channel(tmp_path):
     env = {**os.environ, **knowledge_env(tmp_path), "PYTHONPATH": str(REPO)}
     subprocess.run(
         [sys.executable, "-m", "kari", "kb", "import", "--dir", str(REPO / "data/knowledge")],
@@ -66,7 +87,7 @@ def test_kari_shell_masks_personal_data_like_the_channel(tmp_path):
         stdout=subprocess.DEVNULL,
     )
     shell = subprocess.run(
-        [sys.executable, "-m", "kari", "shell"],
+        [str(VENV_BIN / "rasa"), "shell"],  # a bare `rasa shell` is `python -m kari shell`
         input="Ring meg på 98765432, kva kostar barnehage?\n",
         env=env,
         cwd=REPO,
