@@ -76,6 +76,7 @@ STRONG: dict[str, re.Pattern[str]] = {
         r"\bblo(?:r|de|dde)? (?:\w+ )?(?:mykje|mye|masse|kraftig|voldsomt|valdsamt|veldig|sa mykje|sa mye)|\bbleeding (?:heavily|a lot|badly)|\bheavy bleeding|\bwon'?t stop bleeding",
         r"\bblo(?:r|de)? og blo|\bblo\w*\b.{0,40}\bstopp(?:ar|er|e)? (?:ikkje|ikke|itte)|\bblod(?:et)? (?:\w+ )?(?:sprutar|spruter|stoppar ikkje|stopper ikke|slutt(?:ar|er) ikkje)|\bbloding som ikk",
         r"\b(?:drakk|drukke|drikke|drukket|svelg[a-z0-9]*|svelgde|spiste|eten|fekk i seg|fikk i seg|swallowed|drank|ate)\b.{0,40}\b(?:oppvask|vaskemiddel|klor[a-z0-9]*|rensemid|rense|lampeolje|parafin|tabletter|tablettar|piller|pillar|medisin[a-z0-9]*|sovetablett|paracet|bleach|pills|detergent|rottegift|gift|lut|white spirit|tennveske|tennvaeske|batteri)",
+        r"\b(?:ta|tok|tatt|teke|took|taken|svelgt|svelga|swallowed) (?:[1-9][0-9]+) (?:\w+ )?(?:paracet|ibux|tablett|pill|sovetablett)",
         r"\bforgift(?:a|et)\b|\bpoisoned\b|\btatt (?:ein |en )?overdos|\boverdos\w* (?:no|na)\b|\bfor mange (?:tabletter|tablettar|piller|pillar)",
         # seizure, allergy, drowning, cold, accident
         r"\bkramp(?:ar|er|e)\b|\bseizure|\bfits?\b.{0,20}\bnow|\bepileptisk anfall",

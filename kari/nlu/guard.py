@@ -8,7 +8,8 @@
 2. Dialogue acts are short: a greeting, thanks, a goodbye, "are you a bot?", "forget me", "yes", "no"
    or a rating of more than `max_words_for_small_talk` words is a question wrapped in politeness ("hei,
    eg passar på far min … kan de hjelpe?"), so the best question kind in the ranking stands instead
-   when the classifier's next guess is a kind of question. A long message must never
+   when the classifier's next guess is a kind of question, or when a long greeting, thanks or goodbye
+   holds a question word. A long message must never
    delete a conversation by being read as "Gløym meg" (which asks to confirm anyway). Nor is a
    message that reads like an emergency (`kari.nlu.alarm` marked it) small talk: it is answered, with
    the emergency numbers first.
@@ -18,6 +19,7 @@ Runs after the intent classifier, the FallbackClassifier and EmergencyNeighbours
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -42,6 +44,19 @@ SMALL_TALK = (
     "feedback_bad",
 )
 FALLBACK = "nlu_fallback"
+# A greeting, thanks or goodbye cannot ask anything: one that goes on to a question word opening a
+# clause ("god kveld, kor lang tid tek …") or after "lurer på" wraps a question, however sure the
+# classifier is of the greeting. "no veit eg kva eg skal gjere" or "eg lurer på ein ting" ask nothing.
+POLITE = ("greet", "goodbye", "thank", "affirm", "deny", "feedback_good", "feedback_bad")
+_QUESTION = re.compile(
+    r"(?:^|[,.!?:;]\s*(?:og |men |and |but )?|\blur(?:er|te|e) på )"
+    r"(?:kva|hva|ka|kå|kvar|hvor|kor|kvifor|hvorfor|korleis|hvordan|koss|kossen|kven|hvem|kem|når"
+    r"|what|where|when|how|who|why)\b"
+)
+
+
+def asks(text: str) -> bool:
+    return _QUESTION.search(text.lower()) is not None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -80,7 +95,11 @@ class IntentGuard(GraphComponent):
         elif (
             intent == EMERGENCY
             or (intent in SMALL_TALK and message.get(ALARM) == LIKELY)  # answered, with the numbers first
-            or (intent in SMALL_TALK and len(text.split()) > self.max_words and self._question_next(ranking))
+            or (
+                intent in SMALL_TALK
+                and len(text.split()) > self.max_words
+                and (self._question_next(ranking) or (intent in POLITE and asks(text)))
+            )
         ):
             # The ranking keeps every guess with its confidence; only the intent that routes the turn changes.
             best = next((r for r in ranking if r.get("name") not in (EMERGENCY, *SMALL_TALK)), None)

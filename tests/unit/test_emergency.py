@@ -127,3 +127,14 @@ def test_a_history_or_a_figure_of_speech_is_no_alarm(text):
 
 def test_a_history_does_not_hide_an_emergency_told_after_it():
     assert detect("mor hadde hjartestans i fjor, no pustar ho ikkje").numbers[0] == "113"
+
+
+@pytest.mark.parametrize("text", ["ho har teke 25 paracet for ei stund sidan", "he took 30 sleeping pills"])
+def test_a_number_of_pills_taken_is_an_overdose(text):
+    alarm = detect(text)
+    assert alarm is not None and alarm.numbers[0] == "113", (text, alarm)
+
+
+@pytest.mark.parametrize("text", ["kan eg ta 2 paracet mot feber", "kor mange paracet kan ein ta på ein dag"])
+def test_an_ordinary_dose_is_no_alarm(text):
+    assert detect(text) is None

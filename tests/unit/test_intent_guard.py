@@ -48,3 +48,14 @@ def test_a_message_that_reads_like_an_emergency_is_never_small_talk():
     assert _guarded(text, [("greet", 0.6), ("ask_about", 0.01)], alarm=True) == "ask_about"
     assert _guarded(text, [("greet", 0.6)], alarm=True) == "nlu_fallback"
     assert _guarded(text, [("greet", 0.6), ("ask_about", 0.01)]) == "greet"
+
+
+def test_a_greeting_or_thanks_with_a_question_word_is_the_question_however_sure_the_classifier_is():
+    sure = [("greet", 0.9), ("ask_hours", 0.02), ("out_of_scope", 0.01)]
+    assert _guarded("hallo! jeg lurer på når søppelet blir hentet", sure) == "ask_hours"
+    assert _guarded("god kveld, kor lang tid tek ein byggesøknad no", sure) == "ask_hours"
+    # without a question word it stays what it says; a short one too, and "are you a bot?" asks by nature
+    assert _guarded("hei kari, eg har eit lite spørsmål til deg", sure) == "greet"
+    assert _guarded("hei, kva gjer du?", sure) == "greet"
+    bot = [("bot_challenge", 0.9), ("ask_about", 0.01)]
+    assert _guarded("hallo, kven er du eigentleg, er du ein robot eller eit menneske", bot) == "bot_challenge"
