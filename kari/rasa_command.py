@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -41,6 +42,11 @@ def _test_options(argv: list[str]) -> argparse.Namespace:
     return seen.parse_known_args(argv)[0]
 
 
+def _here(path: str) -> str:
+    """A project path as seen from where `rasa` runs (tests/stories from the root, ../tests/stories …)."""
+    return os.path.relpath(REPO / path)
+
+
 def with_project_data(argv: list[str]) -> tuple[list[str], set[str]]:
     """Rasa's arguments with the project's test data filled in, and what this run is to judge:
     "stories" (the failed-stories file) and "nlu" (the held-out set per written standard)."""
@@ -54,10 +60,10 @@ def with_project_data(argv: list[str]) -> tuple[list[str], set[str]]:
     if part in (None, "core"):
         judge.add("stories")
         if options.stories is None:
-            added += ["--stories", STORIES]
+            added += ["--stories", _here(STORIES)]
     if part in (None, "nlu") and options.nlu is None and not (options.cross_validation or options.config):
         judge.add("nlu")
-        added += ["--nlu", NLU_HOLDOUT, "--successes"]
+        added += ["--nlu", _here(NLU_HOLDOUT), "--successes"]
     return [*argv, *added], judge
 
 
