@@ -37,7 +37,7 @@ def _test_options(argv: list[str]) -> argparse.Namespace:
     seen = argparse.ArgumentParser(add_help=False)
     for flags in (("-s", "--stories"), ("-u", "--nlu"), ("--out",), ("-c", "--config")):
         seen.add_argument(*flags, nargs="+" if "--config" in flags else None)
-    for flag in ("--cross-validation", "--no-errors", "-h", "--help"):
+    for flag in ("--cross-validation", "-h", "--help"):
         seen.add_argument(flag, action="store_true")
     return seen.parse_known_args(argv)[0]
 
