@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from kari.conversation.emergency import ALARM, LIKELY, detect
+from kari.nlu.normaliser import QUESTION_WORDS, VARIANTS
 
 EMERGENCY = "emergency"
 SMALL_TALK = (
@@ -47,11 +48,11 @@ FALLBACK = "nlu_fallback"
 # A greeting, thanks or goodbye cannot ask anything: one that goes on to a question word opening a
 # clause ("god kveld, kor lang tid tek …") or after "lurer på" wraps a question, however sure the
 # classifier is of the greeting. "no veit eg kva eg skal gjere" or "eg lurer på ein ting" ask nothing.
-POLITE = ("greet", "goodbye", "thank", "affirm", "deny", "feedback_good", "feedback_bad")
+POLITE = tuple(i for i in SMALL_TALK if i not in ("bot_challenge", "forget_me"))  # these two ask by nature
+_ASKING = {v for shared in QUESTION_WORDS for v in VARIANTS[shared]} | {"what", "where", "when", "how", "who", "why"}
 _QUESTION = re.compile(
     r"(?:^|[,.!?:;]\s*(?:og |men |and |but )?|\blur(?:er|te|e) på )"
-    r"(?:kva|hva|ka|kå|kvar|hvor|kor|kvifor|hvorfor|korleis|hvordan|koss|kossen|kven|hvem|kem|når"
-    r"|what|where|when|how|who|why)\b"
+    rf"(?:{'|'.join(sorted(map(re.escape, _ASKING), key=len, reverse=True))})\b"
 )
 
 

@@ -33,6 +33,8 @@ VARIANTS: Dict[str, tuple[str, ...]] = {
     "søke": ("søkje", "søke", "søka", "søkjer", "søker", "søkte"),
     "åpen": ("open", "åpen", "ope", "åpent", "opne", "åpne", "opent"),
 }
+# The shared forms that ask something (kva, korleis, kven, kvar, kvifor, når and their variants).
+QUESTION_WORDS = ("hva", "hvordan", "hvem", "hvor", "hvorfor", "når")
 SINGLE = {variant: shared for shared, variants in VARIANTS.items() for variant in variants if " " not in variant}
 # Typos are only corrected on longer words, where one edit rarely turns one word into another.
 TYPO_MIN_LENGTH = 5
