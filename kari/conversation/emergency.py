@@ -201,6 +201,16 @@ CALM = _any(
     r"\bbarnevern|\bhelsestasjon|\bfastlege|\bvaksine|\bkva kostar|\bhva koster|\bopningstid|\bapningstid|\bnummer til|\bnummeret til",
 )
 
+# A strong word in a message framed as not happening now: a course or a study, a year ago, "just in
+# case". The reply still opens with the emergency numbers, then answers what was asked ("har kommunen kurs
+# i hjarte-lunge-redning?"), instead of giving the numbers alone. Minutes and hours ago stay acute, and so
+# does a message that says "now" ("mor hadde hjartestans i fjor, no pustar ho ikkje").
+FRAMED = _any(
+    r"\bkurs|\bopplaering|\bstudent|\bsimuler|\bforelesning|\bpensum",
+    r"\bfor (?:\w+ )?(?:ar|aar|manader|maneder|manad|maned|veker|uker) (?:sidan|siden)|\bi fjor\b|\b(?:19|20)[0-9]{2}\b|\byears? ago",
+    r"\bi tilfelle\b|\bnysgjerrig|\bin case\b|\bcurious|\bom ein (?:far|faar)\b|\bhvis (?:man|en|noen) (?:far|faar)\b|\bdersom (?:nokon|noen|ein|en)\b",
+)
+NOW = _any(r"\b(?:no|na|naa|now|akkurat|i dag|i kveld|i natt|tonight)\b")
 
 # Spoken forms written down (Sunnmøre, Bokmål) → one form, so one pattern covers them.
 _SAME = {
@@ -231,6 +241,7 @@ def _normalise(text: str) -> str:
 @dataclass(frozen=True)
 class Alarm:
     categories: tuple[str, ...]  # most urgent first
+    framed: bool = False  # told as past, a course or "just in case" (FRAMED): numbers first, then the answer
 
     @property
     def numbers(self) -> tuple[str, ...]:
@@ -248,4 +259,5 @@ def detect(text: str) -> Alarm | None:
         found = {c for c, pattern in WEAK.items() if pattern.search(folded)}
     if not found:
         return None
-    return Alarm(tuple(c for c in ORDER if c in found))
+    framed = FRAMED.search(folded) is not None and NOW.search(folded) is None
+    return Alarm(tuple(c for c in ORDER if c in found), framed=framed)

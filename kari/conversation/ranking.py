@@ -16,6 +16,7 @@ search), "lexical", "dense", "hybrid" (both, no priors) and "hybrid+priors" (wha
 
 from __future__ import annotations
 
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence, Union
@@ -24,7 +25,8 @@ import numpy as np
 
 from kari.knowledge.kinds import ASPECT_OF_INTENT
 from kari.knowledge.models import ASPECTS as STORED
-from kari.knowledge.search import Index, Passage, Scores
+from kari.knowledge.search import FUNCTION_WORDS, Index, Passage, Scores, normalise
+from kari.nlu.normaliser import QUESTION_WORDS, VARIANTS
 
 MAX_CHOICES = 3
 
@@ -45,6 +47,7 @@ class Weights:
     named_at: float = 0.3  # a passage on a topic neither named nor current must match its names this
     meant_at: float = 2.0  # well (cosine), or stand out this far in meaning (dense z); else "I don't know"
     cues: float = 0.0  # the message uses words that ask for the passage's kind ("pengar" → price)
+    both: float = 1.0  # the topic's next passage this close: answer with both (asked two things, or unsure which)
 
 
 HYBRID_PRIORS = Weights()
@@ -81,7 +84,7 @@ class Priors:
 @dataclass(frozen=True)
 class Decision:
     kind: str  # "answer" | "choose" | "unknown"
-    passages: list[Passage] = field(default_factory=list)  # answer: one; choose: up to three
+    passages: list[Passage] = field(default_factory=list)  # answer: one or two of a topic; choose: up to three
     topic: str | None = None  # unknown: the topic it is about, if any
 
 
@@ -164,7 +167,33 @@ def decide(index: Index, text: str, priors: Priors, weights: Strategy | None = N
     close = [index.passages[i] for i in order[:MAX_CHOICES] if best - float(total[i]) < weights.margin]
     if len({p.topic for p in close}) > 1:  # about different things: ask which one
         return Decision("choose", close)
-    return Decision("answer", [first])
+    return Decision("answer", [first, *_next_of_topic(index, text, total, order, weights.both)])
+
+
+def _next_of_topic(index: Index, text: str, total: np.ndarray, order: np.ndarray, within: float) -> list[Passage]:
+    """The best answer's topic's next stored passage, when it scores within `within` of the best or the
+    message names its kind ("kvar melder ho seg på, og er det gratis?" asks two things)."""
+    first = index.passages[order[0]]
+    named = _kinds_named(index, text) - {first.aspect}
+    for row in order[1:]:
+        passage = index.passages[row]
+        close = float(total[order[0]] - total[row]) < within
+        if passage.topic == first.topic and passage.topic is not None and not passage.derived:
+            if close or passage.aspect in named:
+                return [passage]
+    return []
+
+
+def _kinds_named(index: Index, text: str) -> set[str]:
+    """The question kinds the message names by a word of their own ("gratis", "frist", "skjema"); a
+    question word ("korleis", "når") or a word several kinds share does not name one."""
+    words = set(normalise(text).split()) - FUNCTION_WORDS - _QUESTION_WORDS
+    shared = {w for w, n in Counter(w for cues in index.cue_words.values() for w in cues).items() if n > 1}
+    return {aspect for aspect, cues in index.cue_words.items() if words & (cues - shared)}
+
+
+# "kost" is a dialect "korleis" and the stem of "kostar": it names the price.
+_QUESTION_WORDS = frozenset(normalise(" ".join(v for w in QUESTION_WORDS for v in VARIANTS[w])).split()) - {"kost"}
 
 
 def grid(index: Index, priors: Priors) -> Decision:

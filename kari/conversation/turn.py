@@ -151,19 +151,40 @@ def _who_knows(index: search.Index, passage: search.Passage, malform: str) -> st
     return dt(malform, "who_knows", name=passage.name(malform), phone=phone.group())
 
 
-def _answered(index: search.Index, passage: search.Passage, malform: str, *, say_name: bool = False) -> Result:
+def _answered(
+    index: search.Index,
+    passage: search.Passage,
+    malform: str,
+    *,
+    say_name: bool = False,
+    also: Sequence[search.Passage] = (),
+) -> Result:
+    """The passage's text (and `also` passages of its topic after it), in the citizen's standard."""
     text = passage.text(malform)
     extra = _who_knows(index, passage, malform)
     if extra:
         head, newline, last = text.rpartition("\n")
         source = last.startswith(t(malform, "source", url=""))
         text = f"{head} {extra}{newline}{last}" if newline and source else f"{text} {extra}"
+    for more in also:
+        text = _followed_by(text, more.text(malform), t(malform, "source", url=""))
     name = passage.name(malform)
     if say_name and not text.startswith(name):
         text = f"{name}: {text}"  # a pick from a list: say which one
     note = Note(passage.topic, passage.aspect, passage.items, found=True)
     buttons = _feedback_buttons(malform) if passage.topic else []  # a list of partners rates no topic
     return Result([Say(text, buttons, note)], topic=passage.topic)
+
+
+def _followed_by(text: str, more: str, source: str) -> str:
+    """Two answers in one reply; a source line or a caution they share is said once, at the end."""
+    head, newline, last = text.rpartition("\n")
+    if newline and last.startswith(source) and more.endswith(last):
+        text = head
+    said_last = text.rsplit(". ", 1)[-1]
+    if len(said_last) > 20 and said_last in more:  # "Dette kan vere utdatert – …"
+        text = text[: -len(said_last)].rstrip()
+    return f"{text}\n\n{more}"
 
 
 def _payload(passage: search.Passage) -> str:
@@ -282,7 +303,7 @@ def answer(turn: Turn, session: Session) -> Result:
     if asks_about_own_case(turn.text):  # "er søknaden min motteken?": say who can look it up
         return _own_case(turn, session, index, decision, linked)
     if decision.kind == "answer":
-        return _answered(index, decision.passages[0], turn.malform)
+        return _answered(index, decision.passages[0], turn.malform, also=decision.passages[1:])
     if decision.kind == "choose":
         return _choose(turn, session, decision.passages)
     return _why_partnership(turn, session, index, decision.topic) or _unknown(turn, session, decision.topic)
@@ -313,7 +334,9 @@ def _own_case(
     """Kari cannot see a case or call anyone: it says so and names who can look the case up, then
     answers what the message also asks ("ring meg …, kva kostar barnehage?")."""
     m = turn.malform
-    answered = _answered(index, decision.passages[0], m) if decision.kind == "answer" else None
+    answered = (
+        _answered(index, decision.passages[0], m, also=decision.passages[1:]) if decision.kind == "answer" else None
+    )
     topic = answered.topic if answered else _surest(linked) if linked else turn.topic
     notice = f"{dt(m, 'own_case')} {handover_text(session, topic, m, desk=False)}"
     if answered is None:

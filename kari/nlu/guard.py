@@ -2,7 +2,9 @@
 
 1. Emergencies first: a message about acute danger gets the intent `emergency`, whatever the
    classifier said; the deterministic detector (`kari.conversation.emergency`) decides, so the same
-   message always raises the same alarm and an ordinary health question never does. The classifier's
+   message always raises the same alarm and an ordinary health question never does. A message the
+   detector finds framed as past, a course or "just in case" is answered instead, with the emergency
+   numbers first (marked like `kari.nlu.alarm`'s likely ones). The classifier's
    own `emergency` guess (it has training examples, which keep such messages away from other intents)
    is never enough: without the detector, its next guess stands.
 2. Dialogue acts are short: a greeting, thanks, a goodbye, "are you a bot?", "forget me", "yes", "no"
@@ -88,7 +90,10 @@ class IntentGuard(GraphComponent):
         text = message.get(TEXT) or ""
         ranking: List[Dict[Text, Any]] = list(message.get(INTENT_RANKING_KEY) or [])
         intent = (message.get(INTENT) or {}).get("name")
-        if detect(text) is not None:
+        alarm = detect(text)
+        if alarm is not None and alarm.framed:  # "kurs i hjarte-lunge-redning": answered, the numbers first
+            message.set(ALARM, LIKELY, add_to_output=True)
+        if alarm is not None and not alarm.framed:
             others = [r for r in ranking if r.get("name") != EMERGENCY]
             self._set(
                 message, {"name": EMERGENCY, "confidence": 1.0}, [{"name": EMERGENCY, "confidence": 1.0}] + others

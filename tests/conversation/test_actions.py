@@ -205,8 +205,34 @@ def test_an_unsure_message_still_finds_the_answer(kb_url):
     with session_scope(kb_url) as s:
         from kari.knowledge.answers import answer
 
-        assert msg["text"] == answer(s, "barnehage", "price", "nn").text
+        price = answer(s, "barnehage", "price", "nn").text
+    assert msg["text"].startswith(price.rsplit("\n", 1)[0])  # the price first (unsure: how to apply may follow)
     assert chat.slots["topic"] == "barnehage"
+
+
+def test_two_questions_about_one_topic_get_both_answers_each_with_its_source(kb_url):
+    msg = Chat().say(
+        "korleis søkjer eg barnehageplass, og kva kostar det?",
+        "ask_apply",
+        ActionAnswer,
+        ranking=[("ask_apply", 0.5), ("ask_price", 0.45)],
+    )
+    with session_scope(kb_url) as s:
+        from kari.knowledge.answers import answer
+
+        apply, price = (answer(s, "barnehage", aspect, "nn").text for aspect in ("apply", "price"))
+    assert msg["text"].startswith(apply.split("\n")[0][:60])  # what the NLU was surest of first
+    for text in (apply, price):
+        body, source = text.split("\n")[0], text.split("\n")[-1]
+        assert body[:60] in msg["text"] and source in msg["text"]
+
+
+def test_a_clear_question_gets_one_answer(kb_url):
+    msg = Chat().say("kva kostar barnehage", "ask_price", ActionAnswer, ranking=[("ask_price", 0.97)])
+    with session_scope(kb_url) as s:
+        from kari.knowledge.answers import answer
+
+        assert msg["text"] == answer(s, "barnehage", "price", "nn").text
 
 
 def test_two_topics_equally_likely_ask_which_one_in_plain_words(kb_url):

@@ -126,7 +126,36 @@ def test_a_history_or_a_figure_of_speech_is_no_alarm(text):
 
 
 def test_a_history_does_not_hide_an_emergency_told_after_it():
-    assert detect("mor hadde hjartestans i fjor, no pustar ho ikkje").numbers[0] == "113"
+    alarm = detect("mor hadde hjartestans i fjor, no pustar ho ikkje")
+    assert alarm.numbers[0] == "113" and not alarm.framed
+
+
+# Learnt from the w10 and w11 dev sets; phrased anew here.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "finst det kurs i hjarte-lunge-redning for foreldre, i tilfelle ungen får hjartestans",
+        "eg er student og skriv om kva ein gjer ved brystsmerter",
+        "svigerfar fekk hjertestans for fire år siden, hvem følger ham opp",
+        "bare nysgjerrig, hvor nær er legevakta hvis man får hjerteinfarkt på hytta",
+    ],
+)
+def test_a_strong_word_framed_as_a_course_a_history_or_just_in_case_is_answered_with_the_numbers_first(text):
+    alarm = detect(text)
+    assert alarm is not None and alarm.framed, (text, alarm)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "han fekk hjartestans for ti minutt sidan og eg har starta hjarte-lunge-redning",
+        "eg har hatt kurs i førstehjelp, men no pustar han ikkje",
+        "she collapsed with chest pain a minute ago",
+    ],
+)
+def test_an_emergency_happening_now_is_never_framed(text):
+    alarm = detect(text)
+    assert alarm is not None and not alarm.framed, (text, alarm)
 
 
 @pytest.mark.parametrize("text", ["ho har teke 25 paracet for ei stund sidan", "he took 30 sleeping pills"])

@@ -36,6 +36,19 @@ def test_an_emergency_is_decided_by_the_detector():
     assert _guarded("kva er legevakta sitt nummer", [("emergency", 0.7), ("ask_contact", 0.2)]) == "ask_contact"
 
 
+def test_an_alarm_framed_as_a_course_is_answered_with_the_numbers_first():
+    text = "har kommunen kurs i hjarte-lunge-redning for bedrifter, i tilfelle nokon får hjartestans"
+    message = Message(
+        data={
+            TEXT: text,
+            INTENT: {"name": "emergency", "confidence": 0.8},
+            INTENT_RANKING_KEY: [{"name": "emergency", "confidence": 0.8}, {"name": "ask_about", "confidence": 0.15}],
+        }
+    )
+    IntentGuard({}).process([message])
+    assert message.get(INTENT)["name"] == "ask_about" and message.get(ALARM) == LIKELY
+
+
 def test_a_long_greeting_wrapping_a_question():
     text = "hei, eg passar på far min kvar dag og lurer på om de kan hjelpe"
     assert _guarded(text, [("greet", 0.5), ("ask_apply", 0.2)]) == "ask_apply"
