@@ -18,10 +18,10 @@ QUESTIONS = yaml.safe_load((Path(__file__).parents[1] / "kb_questions.yml").read
 # Questions the current model puts in the wrong kind of question (the knowledge base and linker
 # answer them right when the kind is right). Strict: when Kari answers one right (the NLU got better,
 # or the search found the answer despite the kind: the seventh session's example questions and
-# retraining took three off this list), the test says so and it must leave this list.
+# retraining took three off this list, the tenth session's retuned ranking one more), the test says so
+# and it must leave this list.
 KNOWN_NLU_MISSES = {
     "kva er kommune-kari": "bot_challenge (Kari on herself) instead of ask_about (the project)",
-    "kven har ansvaret for hopp-id": "ask_contact instead of ask_partner",
     "hvem kan få kommunal bolig": "ask_about instead of ask_apply",
 }
 
