@@ -121,6 +121,15 @@ def test_follow_ups_keep_kindergarten_in_bokmaal(kb_url):
     assert stored_answer("barnehage", "deadline", "nb") in deadline and chat.slots["topic"] == "barnehage"
 
 
+def test_a_sure_question_the_current_topic_cannot_answer_leaves_it(kb_url):
+    chat = Chat("nb")
+    chat.say("hva er åkp blue innovation arena", "ask_about", ActionAnswer, ranking=[("ask_about", 0.99)])
+    partners = chat.say(
+        "hvilke samarbeidspartnere har kommunen", "ask_partnerships", ActionAnswer, ranking=[("ask_partnerships", 1.0)]
+    )["text"]
+    assert "NExTdigital" in partners and "NTNU" in partners
+
+
 def test_a_new_topic_replaces_the_old_one(kb_url):
     chat = Chat()
     chat.say("kva kostar barnehage?", "ask_price", ActionAnswer)
