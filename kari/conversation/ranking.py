@@ -23,7 +23,6 @@ search), "lexical", "dense", "hybrid" (both, no priors) and "hybrid+priors" (wha
 
 from __future__ import annotations
 
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Sequence, Union
@@ -113,14 +112,12 @@ def scores(index: Index, text: str, priors: Priors, weights: Weights) -> tuple[n
     kind = {ASPECT_OF_INTENT[name]: conf for name, conf in priors.ranking if name in ASPECT_OF_INTENT}
     current = priors.conversation
     asked = _asked(priors)
-    if current and asked and asked[1] >= weights.missing_at:
-        if not any(index.passages[r].aspect == asked[0] for r in index.by_topic.get(current, [])):
-            current = (
-                None  # a sure question its topic has no answer to leaves it ("… samarbeidspartnarar har kommunen")
-            )
+    # A sure question its topic has no answer to leaves the topic ("… samarbeidspartnarar har kommunen").
+    if current and asked and asked[1] >= weights.missing_at and not _has(index, current, asked[0]):
+        current = None
     for row, passage in enumerate(index.passages):
-        asked = kind.get(passage.aspect, 0.0)
-        total[row] += weights.kind * asked - weights.derived * passage.derived * (1.0 - asked)
+        sure = kind.get(passage.aspect, 0.0)
+        total[row] += weights.kind * sure - weights.derived * passage.derived * (1.0 - sure)
         if passage.topic in priors.linked:
             total[row] += weights.topic * priors.linked[passage.topic]
         elif not priors.linked and passage.topic is not None and passage.topic == current:
@@ -133,6 +130,11 @@ def _topic(priors: Priors) -> str | None:
     if priors.linked:
         return max(priors.linked, key=lambda k: priors.linked[k])
     return priors.conversation
+
+
+def _has(index: Index, topic: str | None, aspect: str) -> bool:
+    """Does the topic have a passage of this kind?"""
+    return any(index.passages[r].aspect == aspect for r in index.by_topic.get(topic, []))
 
 
 def _asked(priors: Priors) -> tuple[str, float] | None:
@@ -166,7 +168,7 @@ def decide(index: Index, text: str, priors: Priors, weights: Strategy | None = N
         asked is not None
         and asked[1] >= weights.missing_at
         and asked[0] in STORED
-        and not any(index.passages[r].aspect == asked[0] for r in index.by_topic.get(subject, []))
+        and not _has(index, subject, asked[0])
     ):
         return Decision("unknown", topic=subject)  # "Eg har ikkje opningstider for …"
     named = [k for k, sure in priors.linked.items() if sure >= 1.0]
@@ -202,8 +204,7 @@ def _kinds_named(index: Index, text: str) -> set[str]:
     """The question kinds the message names by a word of their own ("gratis", "frist", "skjema"); a
     question word ("korleis", "når") or a word several kinds share does not name one."""
     words = set(normalise(text).split()) - FUNCTION_WORDS - _QUESTION_WORDS
-    shared = {w for w, n in Counter(w for cues in index.cue_words.values() for w in cues).items() if n > 1}
-    return {aspect for aspect, cues in index.cue_words.items() if words & (cues - shared)}
+    return {aspect for aspect, cues in index.own_cues.items() if words & cues}
 
 
 # "kost" is a dialect "korleis" and the stem of "kostar": it names the price.

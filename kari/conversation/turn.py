@@ -161,13 +161,13 @@ def _answered(
 ) -> Result:
     """The passage's text (and `also` passages of its topic after it), in the citizen's standard."""
     text = passage.text(malform)
+    source = t(malform, "source", url="")
     extra = _who_knows(index, passage, malform)
     if extra:
         head, newline, last = text.rpartition("\n")
-        source = last.startswith(t(malform, "source", url=""))
-        text = f"{head} {extra}{newline}{last}" if newline and source else f"{text} {extra}"
+        text = f"{head} {extra}{newline}{last}" if newline and last.startswith(source) else f"{text} {extra}"
     for more in also:
-        text = _followed_by(text, more.text(malform), t(malform, "source", url=""))
+        text = _followed_by(text, more.text(malform), source)
     name = passage.name(malform)
     if say_name and not text.startswith(name):
         text = f"{name}: {text}"  # a pick from a list: say which one

@@ -128,6 +128,12 @@ class Index:
     def all_cues(self) -> frozenset[str]:
         return frozenset().union(*self.cue_words.values())
 
+    @cached_property
+    def own_cues(self) -> dict[str, frozenset[str]]:
+        """aspect → its cue words no other kind shares ("gratis" names the price; "når" names none)."""
+        counts = Counter(w for cues in self.cue_words.values() for w in cues)
+        return {aspect: frozenset(w for w in cues if counts[w] == 1) for aspect, cues in self.cue_words.items()}
+
     def scores(self, text: str, *, dense: bool = True) -> Scores:
         """Similarity of `text` to every passage; dense is zeros when turned off."""
         folded = normalise(text)
